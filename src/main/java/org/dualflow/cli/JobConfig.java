@@ -1,0 +1,155 @@
+package org.dualflow.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.dualflow.Periods;
+
+/**
+ * A job file after parsing, overrides and checks: immutable, paths resolved.
+ *
+ * <p>Relative paths in a job file resolve against the job file's own directory, so a job file
+ * means the same wherever it is run from; relative paths given with {@code --set} resolve
+ * against the current directory, where the user typed them. Values with a URI scheme
+ * ({@code hdfs://}, {@code s3a://}, {@code file:}) are used as they are.
+ */
+public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, List<String>> inputs,
+    String warehouse, String lists, Periods periods, Path referenceDir) {
+
+  /** Input keys and the source each one feeds. */
+  static final Map<JobKey, String> INPUT_KEYS = Map.of(JobKey.INPUT_COMTRADE, "comtrade");
+
+  /**
+   * @param overrides {@code key=value} pairs from {@code --set}, applied after the file
+   * @throws ConfigException naming the file or key and the fix
+   */
+  public static JobConfig load(Path jobFile, List<String> overrides, Path cwd) {
+    Path file = cwd.resolve(jobFile).toAbsolutePath().normalize();
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException("Cannot find job file " + jobFile + " (resolved to " + file
+          + "); pass the path of a .properties file such as jobs/sample.properties");
+    }
+    Properties props = new Properties();
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      props.load(in);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigException("Cannot read job file " + file + ": " + e.getMessage());
+    }
+    Path jobDir = file.getParent();
+    Map<String, String> raw = new TreeMap<>();
+    Map<String, Path> base = new TreeMap<>();
+    for (String name : props.stringPropertyNames()) {
+      raw.put(name.trim(), props.getProperty(name).trim());
+      base.put(name.trim(), jobDir);
+    }
+    for (String o : overrides) {
+      int eq = o.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigException("Invalid --set " + o + ": expected key=value, e.g. --set "
+            + "periods=2024-01..2024-12");
+      }
+      raw.put(o.substring(0, eq).trim(), o.substring(eq + 1).trim());
+      base.put(o.substring(0, eq).trim(), cwd);
+    }
+    String origin = file.toString();
+    for (String key : raw.keySet()) {
+      if (JobKey.of(key).isEmpty()) {
+        throw new ConfigException("Unknown key " + key + " in " + origin + " (did you mean "
+            + JobKey.closest(key).key() + "?); known keys: " + Arrays.stream(JobKey.values())
+            .map(JobKey::key).toList());
+      }
+    }
+
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (JobKey k : JobKey.values()) {
+      String value = raw.get(k.key());
+      if (value != null && k.isPath()) {
+        value = resolveAll(value, base.get(k.key()));
+      }
+      if (value == null || value.isEmpty()) {
+        value = k.defaultValue();
+      }
+      if (value != null) {
+        settings.put(k.key(), value);
+      }
+    }
+
+    String warehouse = settings.get(JobKey.WAREHOUSE.key());
+    if (warehouse == null) {
+      throw new ConfigException("Missing key warehouse in " + origin + ": set warehouse=<output "
+          + "directory>, e.g. warehouse=../target/warehouse");
+    }
+    if (warehouse.contains(",")) {
+      throw new ConfigException("Invalid warehouse in " + origin + ": '" + warehouse
+          + "' is several paths; give one directory");
+    }
+    Map<String, List<String>> inputs = new LinkedHashMap<>();
+    for (Map.Entry<JobKey, String> e : INPUT_KEYS.entrySet()) {
+      String value = settings.get(e.getKey().key());
+      if (value != null) {
+        List<String> locations = new ArrayList<>();
+        for (String part : value.split(",")) {
+          if (!part.isBlank()) {
+            locations.add(part.trim());
+          }
+        }
+        inputs.put(e.getValue(), Collections.unmodifiableList(locations));
+      }
+    }
+    if (inputs.isEmpty()) {
+      throw new ConfigException("Missing input in " + origin + ": set "
+          + INPUT_KEYS.keySet().stream().map(JobKey::key).sorted().toList()
+          + ", e.g. input.comtrade=../sample-data/comtrade");
+    }
+    Periods periods;
+    try {
+      periods = Periods.parse(settings.get(JobKey.PERIODS.key()));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("Invalid periods in " + origin + ": " + e.getMessage());
+    }
+    Path referenceDir = null;
+    String ref = settings.get(JobKey.REFERENCE_DIR.key());
+    if (!ref.equals(JobKey.REFERENCE_DIR.defaultValue())) {
+      referenceDir = Path.of(ref.startsWith("file:") ? ref.substring(5) : ref);
+      if (!Files.isDirectory(referenceDir)) {
+        throw new ConfigException("Invalid reference.dir in " + origin + ": " + ref
+            + " is not a directory; remove the key to use the bundled reference data");
+      }
+    }
+    return new JobConfig(file, Collections.unmodifiableMap(settings),
+        Collections.unmodifiableMap(inputs), warehouse, settings.get(JobKey.LISTS.key()), periods,
+        referenceDir);
+  }
+
+  private static String resolveAll(String value, Path base) {
+    List<String> out = new ArrayList<>();
+    for (String part : value.split(",")) {
+      String p = part.trim();
+      if (!p.isEmpty()) {
+        out.add(resolve(p, base));
+      }
+    }
+    return String.join(",", out);
+  }
+
+  /** A path relative to {@code base}, unless it is absolute or a URI. */
+  static String resolve(String value, Path base) {
+    if (value.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") || value.startsWith("/")) {
+      return value;
+    }
+    if (value.startsWith("~/")) {
+      return Path.of(System.getProperty("user.home")).resolve(value.substring(2)).toString();
+    }
+    return base.resolve(value).normalize().toString();
+  }
+}

@@ -1,0 +1,76 @@
+package org.dualflow.cli;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Optional;
+
+/** Every key a job file may set, declared once with its meaning and default. */
+public enum JobKey {
+  INPUT_COMTRADE("input.comtrade", null, true,
+      "UN Comtrade final-data CSV input: a file, a directory or a glob; comma-separated for several"),
+  WAREHOUSE("warehouse", null, true, "Output directory (local path or URI) holding one folder per table"),
+  LISTS("lists", "chpl", false,
+      "Code lists to apply: id (newest version), id@version or id@all; comma-separated"),
+  PERIODS("periods", "all", false,
+      "Months the run covers and replaces, like 2021-01..2024-12 or 2024-03; all = every month in the input"),
+  REFERENCE_DIR("reference.dir", "bundled", true,
+      "Directory whose files replace the bundled reference files of the same name");
+
+  private final String key;
+  private final String defaultValue;
+  private final boolean isPath;
+  private final String description;
+
+  JobKey(String key, String defaultValue, boolean isPath, String description) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.isPath = isPath;
+    this.description = description;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public boolean isPath() {
+    return isPath;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public static Optional<JobKey> of(String key) {
+    return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst();
+  }
+
+  /** The known key closest to a misspelt one, for "did you mean". */
+  public static JobKey closest(String key) {
+    return Arrays.stream(values())
+        .min(Comparator.comparingInt(k -> distance(k.key, key)))
+        .orElseThrow();
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}

@@ -1,0 +1,211 @@
+package org.dualflow.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.dualflow.classify.MatchTable;
+import org.dualflow.ingest.Ingest;
+import org.dualflow.ingest.InputDiscovery;
+import org.dualflow.ingest.InputFileException;
+import org.dualflow.reference.ReferenceData;
+import org.dualflow.reference.ReferenceDataException;
+import org.dualflow.reference.ReferenceFiles;
+
+/**
+ * Entry point of {@code jobs/dualflow} and of {@code spark-submit --class org.dualflow.cli.Main}.
+ *
+ * <p>Exit codes: 0 success; 2 usage or configuration (bad job file, unknown key, missing input,
+ * unreadable reference file); 3 input (an empty or unreadable input file); 4 runtime failure.
+ * A user's mistake is one line on stderr, never a stack trace.
+ */
+public final class Main {
+
+  static final int OK = 0;
+  static final int USAGE = 2;
+  static final int INPUT = 3;
+  static final int RUNTIME = 4;
+
+  private static final Logger LOG = LogManager.getLogger(Main.class);
+
+  static final String USAGE_TEXT = String.join("\n",
+      "usage: jobs/dualflow run <job-file> [--set key=value ...] [--master <url>]",
+      "       jobs/dualflow sql --warehouse <dir> [--format table|csv] [--limit N] \"<query>\"",
+      "",
+      "Job file keys:");
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    int code = execute(args, System.out, System.err);
+    System.exit(code);
+  }
+
+  /** Runs a command and returns its exit code; never exits the JVM. */
+  static int execute(String[] args, PrintStream out, PrintStream err) {
+    try {
+      if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")
+          || args[0].equals("-h")) {
+        out.println(usage());
+        return args.length == 0 ? USAGE : OK;
+      }
+      String command = args[0];
+      List<String> rest = List.of(args).subList(1, args.length);
+      return switch (command) {
+        case "run" -> run(rest, out);
+        case "sql" -> SqlCommand.execute(rest, out);
+        default -> throw new ConfigException("Unknown command '" + command
+            + "'; use run or sql (jobs/dualflow help)");
+      };
+    } catch (ConfigException | ReferenceDataException e) {
+      err.println("dualflow: " + e.getMessage());
+      return USAGE;
+    } catch (RuntimeException e) {
+      InputFileException input = findCause(e, InputFileException.class);
+      if (input != null) {
+        err.println("dualflow: " + input.getMessage());
+        return INPUT;
+      }
+      LOG.error("Run failed", e);
+      err.println("dualflow: run failed: " + oneLine(e) + " (stack trace above)");
+      return RUNTIME;
+    }
+  }
+
+  static String usage() {
+    StringBuilder sb = new StringBuilder(USAGE_TEXT);
+    for (JobKey k : JobKey.values()) {
+      sb.append(String.format("%n  %-15s %s%s", k.key(), k.description(),
+          k.defaultValue() == null ? " (required)" : " (default: " + k.defaultValue() + ")"));
+    }
+    return sb.toString();
+  }
+
+  private static int run(List<String> args, PrintStream out) {
+    Path jobFile = null;
+    List<String> overrides = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.equals("--set")) {
+        if (i + 1 >= args.size()) {
+          throw new ConfigException("Invalid --set: it needs key=value after it");
+        }
+        overrides.add(args.get(++i));
+      } else if (a.startsWith("--set=")) {
+        overrides.add(a.substring("--set=".length()));
+      } else if (a.startsWith("-")) {
+        throw new ConfigException("Unknown option " + a + " for run; see jobs/dualflow help");
+      } else if (jobFile == null) {
+        jobFile = Path.of(a);
+      } else {
+        throw new ConfigException("Unexpected argument " + a + ": run takes one job file");
+      }
+    }
+    if (jobFile == null) {
+      throw new ConfigException("Missing job file: jobs/dualflow run <job-file>, e.g. "
+          + "jobs/dualflow run jobs/sample.properties");
+    }
+    JobConfig config = JobConfig.load(jobFile, overrides, Path.of("").toAbsolutePath());
+    RunJob.PreparedRun prepared = prepare(config);
+    LOG.info("Job {}: {}", config.jobFile(), config.settings());
+
+    String runId = ZonedDateTime.now(ZoneOffset.UTC)
+        .format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")) + "-"
+        + HexFormat.of().toHexDigits((byte) ThreadLocalRandom.current().nextInt(256))
+        + HexFormat.of().toHexDigits((byte) ThreadLocalRandom.current().nextInt(256));
+    SparkSession spark = session("dualflow run " + config.jobFile().getFileName());
+    try {
+      RunJob.Result result = RunJob.run(spark, config, prepared, runId);
+      RunSummary.print(result, config, out);
+      return OK;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** Loads and checks everything a run needs, before Spark starts. */
+  static RunJob.PreparedRun prepare(JobConfig config) {
+    ReferenceData reference = ReferenceData.load(new ReferenceFiles(config.referenceDir()));
+    Map<String, List<org.dualflow.reference.CodeListEntry>> lists;
+    try {
+      lists = reference.codeLists().select(config.lists());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("Invalid lists in " + config.jobFile() + ": " + e.getMessage());
+    }
+    Configuration hadoop = hadoopConfFromSparkProperties();
+    List<Ingest.InputRef> inputs = new ArrayList<>();
+    for (Map.Entry<String, List<String>> e : config.inputs().entrySet()) {
+      for (String location : e.getValue()) {
+        try {
+          inputs.addAll(InputDiscovery.expand(e.getKey(), location, hadoop));
+        } catch (InputDiscovery.NoMatchException miss) {
+          throw new ConfigException("Cannot find input for input." + e.getKey() + ": "
+              + location + " (" + miss.getMessage() + "); fix the path in " + config.jobFile()
+              + " or pass --set input." + e.getKey() + "=<path>");
+        }
+      }
+    }
+    return new RunJob.PreparedRun(reference, inputs, MatchTable.build(lists,
+        reference.hsConversion()));
+  }
+
+  /** Hadoop settings as Spark will see them: defaults plus spark.hadoop.* properties. */
+  static Configuration hadoopConfFromSparkProperties() {
+    Configuration conf = new Configuration();
+    Properties sys = System.getProperties();
+    for (String name : sys.stringPropertyNames()) {
+      if (name.startsWith("spark.hadoop.")) {
+        conf.set(name.substring("spark.hadoop.".length()), sys.getProperty(name));
+      }
+    }
+    return conf;
+  }
+
+  /**
+   * The session, configured by spark-submit; the defaults below apply only where the user set
+   * nothing. The master is never set here.
+   */
+  static SparkSession session(String appName) {
+    SparkConf conf = new SparkConf()
+        .setIfMissing("spark.app.name", appName)
+        .setIfMissing("spark.sql.session.timeZone", "UTC")
+        .setIfMissing("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+        .setIfMissing("spark.sql.sources.partitionOverwriteMode", "static");
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  /** An exception as one line: its message, or its type when it has none. */
+  static String oneLine(Throwable e) {
+    String m = e.getMessage();
+    if (m == null || m.isBlank()) {
+      return e.getClass().getSimpleName();
+    }
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  static <T extends Throwable> T findCause(Throwable e, Class<T> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,144 @@
+package org.dualflow.cli;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.year;
+
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.dualflow.publish.RunManifest;
+
+/** The short report printed at the end of a run: counts, tables, headline figures. */
+final class RunSummary {
+
+  private static final Set<String> GREATER_CHINA = Set.of("CHN", "HKG", "MAC");
+  private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+
+  private RunSummary() {
+  }
+
+  static void print(RunJob.Result result, JobConfig config, PrintStream out) {
+    Path cwd = Path.of("").toAbsolutePath();
+    out.printf("dualflow run %s succeeded in %.1f s%n", result.runId(), result.seconds());
+    out.println("  job        " + shorten(config.jobFile().toString(), cwd));
+    out.println("  warehouse  " + config.warehouse());
+    List<String> p = result.periods();
+    out.println("  periods    " + (p.isEmpty() ? "none" : p.get(0) + ".." + p.get(p.size() - 1))
+        + " (" + p.size() + " months replaced)");
+    out.println("  lists      " + config.lists());
+    out.println();
+
+    TextTable inputs = new TextTable(List.of("input", "read", "accepted", "rejected",
+        "outside periods"));
+    long[] total = new long[4];
+    for (RunManifest.Input in : result.manifest().inputs()) {
+      inputs.add(List.of(shorten(in.path(), cwd), n(in.rowsRead()), n(in.rowsAccepted()),
+          n(in.rowsRejected()), n(in.rowsOutsidePeriods())));
+      total[0] += in.rowsRead();
+      total[1] += in.rowsAccepted();
+      total[2] += in.rowsRejected();
+      total[3] += in.rowsOutsidePeriods();
+    }
+    inputs.add(List.of("total (" + result.manifest().inputs().size() + " files)", n(total[0]),
+        n(total[1]), n(total[2]), n(total[3])));
+    inputs.print(out, "  ");
+    if (!result.rejectedByReason().isEmpty()) {
+      List<String> reasons = new ArrayList<>();
+      result.rejectedByReason().forEach((k, v) -> reasons.add(k + " " + n(v)));
+      out.println("  rejected by reason: " + String.join(", ", reasons)
+          + "  (details: rejected_records)");
+    }
+    out.println("  classified: " + n(result.classifiedRecords()) + " records matched a list, "
+        + n(result.hsMappedRecords()) + " of the matches through the HS 2017->2022 concordance");
+    out.println();
+
+    List<String> written = new ArrayList<>();
+    for (RunManifest.Table t : result.manifest().tables()) {
+      written.add(t.name() + " " + n(t.rowsWritten()));
+    }
+    out.println("Tables written: " + String.join(", ", written) + ", run_manifest 1");
+    out.println();
+    headline(result.flowsMonthly(), result.periods(), out);
+    out.println();
+    out.println("Query it:  jobs/dualflow sql --warehouse " + shorten(config.warehouse(), cwd)
+        + " \"SELECT year(period) AS year, exporter_iso3, sum(value_usd) AS usd FROM flows_monthly"
+        + " WHERE importer_iso3 = 'RUS' AND reported_by = 'exporter' GROUP BY 1, 2 ORDER BY 1, 3"
+        + " DESC\"");
+  }
+
+  /**
+   * CHPL goods to Russia as exporters report them (FOB), by year: China, Hong Kong, everyone,
+   * the greater-China share, and China's integrated circuits (HS 8542).
+   */
+  private static void headline(Dataset<Row> flowsMonthly, List<String> periods, PrintStream out) {
+    Dataset<Row> chpl = flowsMonthly.filter(col("list_id").equalTo("chpl")
+        .and(col("importer_iso3").equalTo("RUS"))
+        .and(col("reported_by").equalTo("exporter"))
+        .and(col("period").geq(java.sql.Date.valueOf(periods.isEmpty() ? "1900-01-01"
+            : periods.get(0) + "-01")))
+        .and(col("period").leq(java.sql.Date.valueOf(periods.isEmpty() ? "1900-01-01"
+            : periods.get(periods.size() - 1) + "-01"))));
+    List<Row> versions = chpl.select("list_version").distinct().orderBy(col("list_version").desc())
+        .collectAsList();
+    if (versions.isEmpty()) {
+      out.println("Headline: no CHPL flows to Russia in this run's months.");
+      return;
+    }
+    String version = versions.get(0).getString(0);
+    List<Row> rows = chpl.filter(col("list_version").equalTo(version))
+        .groupBy(year(col("period")).as("year"), col("exporter_iso3"),
+            col("hs6").startsWith("8542").as("is_ic"))
+        .agg(sum("value_usd").as("usd"))
+        .collectAsList();
+    Map<Integer, BigDecimal[]> byYear = new TreeMap<>();
+    for (Row r : rows) {
+      BigDecimal[] y = byYear.computeIfAbsent(r.getInt(0), k -> new BigDecimal[] {
+          BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO});
+      String exporter = r.getString(1);
+      BigDecimal usd = r.getDecimal(3);
+      y[2] = y[2].add(usd);
+      if (exporter.equals("CHN")) {
+        y[0] = y[0].add(usd);
+        if (r.getBoolean(2)) {
+          y[4] = y[4].add(usd);
+        }
+      } else if (exporter.equals("HKG")) {
+        y[1] = y[1].add(usd);
+      }
+      if (GREATER_CHINA.contains(exporter)) {
+        y[3] = y[3].add(usd);
+      }
+    }
+    out.println("Headline: CHPL (" + version + ") goods to Russia as exporters report them, "
+        + "FOB, USD million");
+    TextTable t = new TextTable(List.of("year", "China", "Hong Kong", "all exporters",
+        "greater China share", "China HS 8542"));
+    byYear.forEach((year, y) -> t.add(List.of(String.valueOf(year), m(y[0]), m(y[1]), m(y[2]),
+        y[2].signum() == 0 ? "" : y[3].multiply(BigDecimal.valueOf(100))
+            .divide(y[2], 1, RoundingMode.HALF_UP) + "%", m(y[4]))));
+    t.print(out, "  ");
+  }
+
+  private static String m(BigDecimal usd) {
+    return usd.divide(MILLION, 1, RoundingMode.HALF_UP).toPlainString();
+  }
+
+  private static String n(long v) {
+    return String.format("%,d", v);
+  }
+
+  private static String shorten(String path, Path cwd) {
+    String p = path.startsWith("file:") ? path.substring(5) : path;
+    String base = cwd.toString() + "/";
+    return p.startsWith(base) ? p.substring(base.length()) : p;
+  }
+}

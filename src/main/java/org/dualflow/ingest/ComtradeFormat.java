@@ -1,0 +1,351 @@
+package org.dualflow.ingest;
+
+import java.math.BigDecimal;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.dualflow.reference.Countries;
+
+/**
+ * UN Comtrade "final data" CSV (API v1 and bulk downloads, 47 columns). Columns are found by
+ * header name, case-insensitively, so their order does not matter.
+ *
+ * <p>What it knows about the format:
+ * <ul>
+ *   <li>{@code freqCode} M rows have {@code refMonth} 1-12; A rows have {@code refMonth} 52 and
+ *       get period 1 January of {@code refYear}.</li>
+ *   <li>Reporter and partner codes may have lost their leading zeros ({@code 51} is Armenia);
+ *       they are looked up as numbers. When the ISO column names a known country that differs
+ *       from the code's, the row is rejected as inconsistent.</li>
+ *   <li>{@code cmdCode} loses leading zeros too when a tool read it as a number: it is padded
+ *       to {@code aggrLevel} digits, or to an even length. TOTAL and 2- and 4-digit lines are
+ *       kept but not countable, since their 6-digit children carry the same value.</li>
+ *   <li>Rows broken down by second partner, customs procedure, transport or supply mode are
+ *       kept but not countable: the total row already holds their value.</li>
+ *   <li>{@code primaryValue} is FOB for exports and re-exports, CIF for imports and re-imports.</li>
+ * </ul>
+ */
+public final class ComtradeFormat implements SourceFormat {
+
+  public static final String NAME = "comtrade";
+
+  private static final List<String> REQUIRED = List.of("freqCode", "refYear", "refMonth",
+      "reporterCode", "flowCode", "partnerCode", "classificationCode", "cmdCode", "primaryValue");
+  private static final List<String> OPTIONAL = List.of("period", "reporterISO", "partnerISO",
+      "partner2Code", "partner2ISO", "aggrLevel", "customsCode", "motCode", "mosCode",
+      "qtyUnitAbbr", "qty", "netWgt");
+
+  private final Countries countries;
+
+  public ComtradeFormat(Countries countries) {
+    this.countries = countries;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Charset charset() {
+    return StandardCharsets.UTF_8;
+  }
+
+  @Override
+  public RecordParser parserFor(List<String> header, String file) {
+    Map<String, Integer> byName = new HashMap<>();
+    for (int i = 0; i < header.size(); i++) {
+      byName.putIfAbsent(header.get(i).trim().toLowerCase(Locale.ROOT), i);
+    }
+    List<String> missing = new ArrayList<>();
+    for (String column : REQUIRED) {
+      if (!byName.containsKey(column.toLowerCase(Locale.ROOT))) {
+        missing.add(column);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new InputFileException("Cannot read " + file + " as UN Comtrade final data: the "
+          + "header lacks " + String.join(", ", missing) + " (first line: "
+          + FieldValues.abbreviate(String.join(",", header)) + "); download the CSV with "
+          + "column headers, or point the file at the right input key");
+    }
+    Map<String, Integer> columns = new HashMap<>();
+    for (String column : REQUIRED) {
+      columns.put(column, byName.get(column.toLowerCase(Locale.ROOT)));
+    }
+    for (String column : OPTIONAL) {
+      columns.put(column, byName.getOrDefault(column.toLowerCase(Locale.ROOT), -1));
+    }
+    return new Parser(header.size(), columns, countries);
+  }
+
+  static final class Parser implements RecordParser {
+    private final int fieldCount;
+    private final Countries countries;
+    private final int freqCode;
+    private final int refYear;
+    private final int refMonth;
+    private final int period;
+    private final int reporterCode;
+    private final int reporterIso;
+    private final int flowCode;
+    private final int partnerCode;
+    private final int partnerIso;
+    private final int partner2Code;
+    private final int partner2Iso;
+    private final int classificationCode;
+    private final int cmdCode;
+    private final int aggrLevel;
+    private final int customsCode;
+    private final int motCode;
+    private final int mosCode;
+    private final int qtyUnitAbbr;
+    private final int qty;
+    private final int netWgt;
+    private final int primaryValue;
+
+    Parser(int fieldCount, Map<String, Integer> c, Countries countries) {
+      this.fieldCount = fieldCount;
+      this.countries = countries;
+      freqCode = c.get("freqCode");
+      refYear = c.get("refYear");
+      refMonth = c.get("refMonth");
+      period = c.get("period");
+      reporterCode = c.get("reporterCode");
+      reporterIso = c.get("reporterISO");
+      flowCode = c.get("flowCode");
+      partnerCode = c.get("partnerCode");
+      partnerIso = c.get("partnerISO");
+      partner2Code = c.get("partner2Code");
+      partner2Iso = c.get("partner2ISO");
+      classificationCode = c.get("classificationCode");
+      cmdCode = c.get("cmdCode");
+      aggrLevel = c.get("aggrLevel");
+      customsCode = c.get("customsCode");
+      motCode = c.get("motCode");
+      mosCode = c.get("mosCode");
+      qtyUnitAbbr = c.get("qtyUnitAbbr");
+      qty = c.get("qty");
+      netWgt = c.get("netWgt");
+      primaryValue = c.get("primaryValue");
+    }
+
+    @Override
+    public void parse(CsvRecordReader r, Object[] row) {
+      try {
+        if (r.problem() != null) {
+          throw new Rejection(Rejection.MALFORMED_CSV, r.problem());
+        }
+        if (r.fieldCount() != fieldCount) {
+          throw new Rejection(Rejection.FIELD_COUNT, "expected " + fieldCount
+              + " fields as in the header, found " + r.fieldCount());
+        }
+        readPeriod(r, row);
+        readRecord(r, row);
+        row[Ingested.ROW_STATUS] = Ingested.ACCEPTED;
+      } catch (Rejection e) {
+        row[Ingested.ROW_STATUS] = Ingested.REJECTED;
+        row[Ingested.REASON_CODE] = e.code();
+        row[Ingested.REASON] = e.getMessage();
+        row[Ingested.RAW_LINE] = r.rawText();
+        if (row[Ingested.PERIOD_KEY] == null) {
+          row[Ingested.PERIOD_KEY] = "unknown";
+        }
+      }
+    }
+
+    /** Sets period and period_key first, so that even a rejected row knows its month. */
+    private void readPeriod(CsvRecordReader r, Object[] row) throws Rejection {
+      String freq = r.field(freqCode).trim();
+      Integer year = FieldValues.integer("refYear", r.field(refYear));
+      Integer month = FieldValues.integer("refMonth", r.field(refMonth));
+      if (year == null || year < 1900 || year > 2100) {
+        throw new Rejection(Rejection.BAD_PERIOD, "refYear '" + r.field(refYear)
+            + "' is not a year");
+      }
+      String declared = period >= 0 ? r.field(period).trim() : "";
+      LocalDate first;
+      if (freq.equals("M")) {
+        if (month == null || month < 1 || month > 12) {
+          throw new Rejection(Rejection.BAD_PERIOD, "refMonth '" + r.field(refMonth)
+              + "' is not a month 1-12 of a monthly (freqCode M) row");
+        }
+        String expected = String.format("%04d%02d", year, month);
+        if (!declared.isEmpty() && !declared.equals(expected)) {
+          throw new Rejection(Rejection.BAD_PERIOD, "period '" + declared
+              + "' disagrees with refYear/refMonth " + expected);
+        }
+        first = LocalDate.of(year, month, 1);
+      } else if (freq.equals("A")) {
+        if (month != null && month != 52) {
+          throw new Rejection(Rejection.BAD_PERIOD, "refMonth '" + r.field(refMonth)
+              + "' of an annual (freqCode A) row should be 52");
+        }
+        if (!declared.isEmpty() && !declared.equals(String.valueOf(year))) {
+          throw new Rejection(Rejection.BAD_PERIOD, "period '" + declared
+              + "' disagrees with refYear " + year);
+        }
+        first = LocalDate.of(year, 1, 1);
+      } else {
+        throw new Rejection(Rejection.BAD_PERIOD, "freqCode '" + freq + "' is not M or A");
+      }
+      row[Ingested.FREQ] = freq;
+      row[Ingested.PERIOD] = Date.valueOf(first);
+      row[Ingested.PERIOD_KEY] = String.format("%04d-%02d", first.getYear(),
+          first.getMonthValue());
+    }
+
+    private void readRecord(CsvRecordReader r, Object[] row) throws Rejection {
+      String classification = r.field(classificationCode).trim();
+      String edition = switch (classification) {
+        case "H5" -> "HS2017";
+        case "H6" -> "HS2022";
+        default -> throw new Rejection(Rejection.UNSUPPORTED_CLASSIFICATION,
+            "classificationCode '" + classification + "' is not supported: only H5 (HS2017) "
+                + "and H6 (HS2022) can be bridged to the code lists");
+      };
+      String flow = r.field(flowCode).trim();
+      String reporter = country(r, "reporter", reporterCode, reporterIso, false);
+      String partner = country(r, "partner", partnerCode, partnerIso, false);
+      String partner2 = partner2Code >= 0
+          ? country(r, "partner2", partner2Code, partner2Iso, true) : null;
+      switch (flow) {
+        case "X", "RX" -> {
+          row[Ingested.FLOW] = flow.equals("X") ? "export" : "re-export";
+          row[Ingested.REPORTED_BY] = "exporter";
+          row[Ingested.EXPORTER] = reporter;
+          row[Ingested.IMPORTER] = partner;
+          row[Ingested.VALUE_BASIS] = "FOB";
+        }
+        case "M", "RM" -> {
+          row[Ingested.FLOW] = flow.equals("M") ? "import" : "re-import";
+          row[Ingested.REPORTED_BY] = "importer";
+          row[Ingested.EXPORTER] = partner;
+          row[Ingested.IMPORTER] = reporter;
+          row[Ingested.VALUE_BASIS] = "CIF";
+        }
+        default -> throw new Rejection(Rejection.UNSUPPORTED_FLOW, "flowCode '" + flow
+            + "' is not supported: X, M, RX and RM are read");
+      }
+      String code = commodityCode(r);
+      int level = code.equals("TOTAL") ? 0 : code.length();
+      BigDecimal value = FieldValues.decimal("primaryValue", r.field(primaryValue), 18, 2);
+      if (value == null) {
+        throw new Rejection(Rejection.MISSING_VALUE, "primaryValue is empty");
+      }
+      BigDecimal kg = netWgt >= 0 ? FieldValues.decimal("netWgt", r.field(netWgt), 20, 3) : null;
+      BigDecimal quantity = qty >= 0 ? FieldValues.decimal("qty", r.field(qty), 20, 3) : null;
+
+      String customs = optional(r, customsCode);
+      String transport = optional(r, motCode);
+      String supply = optional(r, mosCode);
+      boolean breakdown = partner2 != null
+          || (customs != null && !customs.equals("C00"))
+          || (transport != null && !transport.equals("0"))
+          || (supply != null && !supply.equals("0"));
+      String exclusion = null;
+      if (level == 0) {
+        exclusion = "TOTAL line (all commodities)";
+      } else if (level < 6) {
+        exclusion = level + "-digit aggregate line";
+      } else if (breakdown) {
+        exclusion = "break-down row (partner2, customs, transport or supply mode)";
+      } else if (Countries.WORLD.equals(partner)) {
+        exclusion = "partner is World (total over partners)";
+      }
+
+      row[Ingested.REPORTER] = reporter;
+      row[Ingested.PARTNER] = partner;
+      row[Ingested.PARTNER2] = partner2;
+      row[Ingested.HS_CODE] = code;
+      row[Ingested.HS_LEVEL] = level;
+      row[Ingested.HS6] = level >= 6 ? code.substring(0, 6) : null;
+      row[Ingested.HS_EDITION] = edition;
+      row[Ingested.VALUE_USD] = value;
+      row[Ingested.VALUE_ORIG] = value;
+      row[Ingested.CURRENCY_ORIG] = "USD";
+      row[Ingested.NET_KG] = kg;
+      row[Ingested.QTY] = quantity;
+      row[Ingested.QTY_UNIT] = optional(r, qtyUnitAbbr);
+      row[Ingested.CUSTOMS_CODE] = customs;
+      row[Ingested.TRANSPORT_MODE] = transport;
+      row[Ingested.SUPPLY_MODE] = supply;
+      row[Ingested.IS_BREAKDOWN] = breakdown;
+      row[Ingested.IS_COUNTABLE] = exclusion == null;
+      row[Ingested.EXCLUSION_REASON] = exclusion;
+    }
+
+    private String commodityCode(CsvRecordReader r) throws Rejection {
+      String code = r.field(cmdCode).trim();
+      if (code.isEmpty()) {
+        throw new Rejection(Rejection.MISSING_COMMODITY_CODE, "cmdCode is empty");
+      }
+      if (code.equalsIgnoreCase("TOTAL")) {
+        return "TOTAL";
+      }
+      if (!code.matches("\\d{1,12}")) {
+        throw new Rejection(Rejection.BAD_COMMODITY_CODE, "cmdCode '"
+            + FieldValues.abbreviate(code) + "' is neither TOTAL nor digits");
+      }
+      Integer level = aggrLevel >= 0 ? FieldValues.integer("aggrLevel", r.field(aggrLevel)) : null;
+      int digits = level != null && level >= code.length() && level <= 12 ? level
+          : code.length() + (code.length() % 2);
+      if (digits - code.length() > 1) {
+        throw new Rejection(Rejection.BAD_COMMODITY_CODE, "cmdCode '" + code
+            + "' is too short for aggrLevel " + level);
+      }
+      return "0".repeat(digits - code.length()) + code;
+    }
+
+    /**
+     * Resolves a country from its numeric code (leading zeros optional), checked against the
+     * ISO column when that names a known country.
+     *
+     * @param zeroIsNone true for partner2, where 0 means "no second partner"
+     */
+    private String country(CsvRecordReader r, String role, int codeIndex, int isoIndex,
+        boolean zeroIsNone) throws Rejection {
+      String codeText = r.field(codeIndex).trim();
+      String isoText = isoIndex >= 0 ? r.field(isoIndex).trim().toUpperCase(Locale.ROOT) : "";
+      String column = role + "Code";
+      if (codeText.isEmpty()) {
+        if (zeroIsNone && isoText.isEmpty()) {
+          return null;
+        }
+        if (isoText.matches("[A-Z]{3}") && countries.isKnown(isoText)) {
+          return isoText;
+        }
+        throw new Rejection(Rejection.UNKNOWN_COUNTRY, column + " is empty and " + role
+            + "ISO '" + isoText + "' is not a known country code");
+      }
+      Integer code = FieldValues.integer(column, codeText);
+      if (zeroIsNone && code == 0) {
+        return null;
+      }
+      String iso3 = countries.byComtradeCode(code);
+      if (iso3 == null) {
+        throw new Rejection(Rejection.UNKNOWN_COUNTRY, column + " " + codeText
+            + " is not a known Comtrade or M49 country code");
+      }
+      if (isoText.matches("[A-Z]{3}") && countries.isKnown(isoText) && !isoText.equals(iso3)) {
+        throw new Rejection(Rejection.INCONSISTENT_COUNTRY, column + " " + codeText + " is "
+            + iso3 + " but " + role + "ISO says " + isoText);
+      }
+      return iso3;
+    }
+
+    private static String optional(CsvRecordReader r, int index) {
+      if (index < 0) {
+        return null;
+      }
+      String s = r.field(index).trim();
+      return s.isEmpty() ? null : s;
+    }
+  }
+}

@@ -1,0 +1,279 @@
+package org.dualflow.ingest;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.hex;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.lpad;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.sql.Date;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.dualflow.Periods;
+
+/**
+ * Ingest: input files to {@link Ingested} rows, then record ids, the run's period scope and
+ * duplicate detection. Nothing here knows about code lists.
+ *
+ * <p>Each file is read whole by one task (records may span lines, and line numbers must be
+ * exact), so parallelism comes from the number of files; bulk customs downloads come as one file
+ * per reporter and period, which suits this.
+ */
+public final class Ingest {
+
+  /** Row status of a row whose month lies outside the run's periods: counted, not written. */
+  public static final String OUTSIDE_PERIODS = "outside_periods";
+
+  /** An input file as listed on the driver. */
+  public record InputRef(String source, String uri, long sizeBytes) implements Serializable {
+  }
+
+  private Ingest() {
+  }
+
+  /**
+   * Reads every file with the format of its source, one Spark task per file, largest first.
+   *
+   * @param hadoopConf the driver's Hadoop settings, so executors reach the same file systems
+   */
+  public static Dataset<Row> read(SparkSession spark, List<InputRef> files,
+      Map<String, SourceFormat> formats, Map<String, String> hadoopConf) {
+    List<InputRef> ordered = new ArrayList<>(files);
+    ordered.sort(Comparator.comparingLong(InputRef::sizeBytes).reversed()
+        .thenComparing(InputRef::uri));
+    JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(ordered, Math.max(1, ordered.size()))
+        .flatMap(new ReadFile(formats, hadoopConf));
+    return spark.createDataFrame(rows, Ingested.SCHEMA);
+  }
+
+  /**
+   * Adds {@code record_id} (a 128-bit hash of the source and the record's natural key, as 32 hex
+   * characters) and {@code content_hash} (a hash of everything else) to accepted rows.
+   *
+   * @param naturalKeys per source, the columns that identify a record
+   */
+  public static Dataset<Row> withRecordIds(Dataset<Row> ingested,
+      Map<String, List<String>> naturalKeys) {
+    Column recordId = lit(null).cast(DataTypes.StringType);
+    for (Map.Entry<String, List<String>> e : naturalKeys.entrySet()) {
+      List<Column> key = new ArrayList<>();
+      key.add(col("source"));
+      e.getValue().forEach(name -> key.add(col(name)));
+      Column[] parts = key.stream().map(Ingest::nullSafe).toArray(Column[]::new);
+      Column[] salted = new Column[parts.length + 1];
+      salted[0] = lit("dualflow:record");
+      System.arraycopy(parts, 0, salted, 1, parts.length);
+      Column id = lower(concat(hex64(xxhash64(parts)), hex64(xxhash64(salted))));
+      recordId = when(col("source").equalTo(e.getKey()), id).otherwise(recordId);
+    }
+    Column[] content = Arrays.stream(CONTENT_COLUMNS).map(c -> nullSafe(col(c)))
+        .toArray(Column[]::new);
+    Column accepted = col("row_status").equalTo(Ingested.ACCEPTED);
+    return ingested
+        .withColumn("record_id", when(accepted, recordId))
+        .withColumn("content_hash", when(accepted, xxhash64(content)));
+  }
+
+  /** Columns compared to tell a re-sent record (same content) from a conflicting one. */
+  private static final String[] CONTENT_COLUMNS = {"freq", "flow", "reporter_iso3",
+      "partner_iso3", "partner2_iso3", "origin_iso3", "hs_code", "hs_edition", "value_usd",
+      "value_orig", "currency_orig", "net_kg", "qty", "qty_unit", "customs_code",
+      "transport_mode", "supply_mode", "shipper", "consignee", "consignee_id", "manufacturer",
+      "description", "period"};
+
+  private static Column nullSafe(Column c) {
+    return coalesce(c.cast(DataTypes.StringType), lit("\u0000"));
+  }
+
+  private static Column hex64(Column hash) {
+    return lpad(hex(hash), 16, "0");
+  }
+
+  /**
+   * Marks rows whose month lies outside {@code periods} as {@link #OUTSIDE_PERIODS}, accepted
+   * and rejected alike (a run only answers for its own months). Rows of unknown month stay.
+   */
+  public static Dataset<Row> withPeriodScope(Dataset<Row> ingested, Periods periods) {
+    if (periods.isAll()) {
+      return ingested;
+    }
+    Column from = lit(Date.valueOf(periods.from().atDay(1)));
+    Column to = lit(Date.valueOf(periods.to().atDay(1)));
+    Column outside = col("period").isNotNull()
+        .and(col("period").lt(from).or(col("period").gt(to)))
+        .and(col("row_status").isin(Ingested.ACCEPTED, Ingested.REJECTED));
+    return ingested.withColumn("row_status",
+        when(outside, lit(OUTSIDE_PERIODS)).otherwise(col("row_status")));
+  }
+
+  /**
+   * The same record twice (a file downloaded twice, an overlapping extract) is kept once: the
+   * occurrence with the smallest (file, line) stays, every other is rejected as
+   * {@code duplicate}, or as {@code conflicting_duplicate} when its values differ.
+   *
+   * <p>The shuffle is by period, which also leaves one output file per month; the window by
+   * record id within it then needs no second shuffle.
+   */
+  public static Dataset<Row> markDuplicates(Dataset<Row> withIds) {
+    Column key = coalesce(col("record_id"),
+        concat(lit("line:"), col("source_file"), lit(":"), col("source_line").cast("string")));
+    WindowSpec byRecord = Window.partitionBy(col("period"), key)
+        .orderBy(col("source_file"), col("source_line"));
+    Column rank = row_number().over(byRecord);
+    Column keptFile = first(col("source_file")).over(byRecord);
+    Column keptLine = first(col("source_line")).over(byRecord);
+    Column keptHash = first(col("content_hash")).over(byRecord);
+    Column isDuplicate = col("row_status").equalTo(Ingested.ACCEPTED).and(col("dup_rank").gt(1));
+    Column sameContent = col("content_hash").equalTo(col("kept_hash"));
+    return withIds.repartition(col("period"))
+        .withColumn("dup_rank", rank)
+        .withColumn("kept_file", keptFile)
+        .withColumn("kept_line", keptLine)
+        .withColumn("kept_hash", keptHash)
+        .withColumn("reason_code", when(isDuplicate, when(sameContent, lit(Rejection.DUPLICATE))
+            .otherwise(lit(Rejection.CONFLICTING_DUPLICATE))).otherwise(col("reason_code")))
+        .withColumn("reason", when(isDuplicate, when(sameContent,
+                concat(lit("same record as "), col("kept_file"), lit(":"),
+                    col("kept_line").cast("string"))).otherwise(
+                concat(lit("same key as "), col("kept_file"), lit(":"),
+                    col("kept_line").cast("string"),
+                    lit(" but different values; the first was kept"))))
+            .otherwise(col("reason")))
+        .withColumn("row_status", when(isDuplicate, lit(Ingested.REJECTED))
+            .otherwise(col("row_status")))
+        .drop("dup_rank", "kept_file", "kept_line", "kept_hash");
+  }
+
+  /** Reads one file into rows: one per record, then one {@link Ingested#FILE} row. */
+  static final class ReadFile implements FlatMapFunction<InputRef, Row> {
+    private final Map<String, SourceFormat> formats;
+    private final Map<String, String> hadoopConf;
+
+    ReadFile(Map<String, SourceFormat> formats, Map<String, String> hadoopConf) {
+      this.formats = formats;
+      this.hadoopConf = hadoopConf;
+    }
+
+    @Override
+    public Iterator<Row> call(InputRef file) {
+      SourceFormat format = formats.get(file.source());
+      return new FileRows(file, format, InputFile.open(file.uri(), format.charset(), hadoopConf));
+    }
+  }
+
+  /** Streams a file's rows, so that memory does not grow with the file. */
+  static final class FileRows implements Iterator<Row> {
+    private final InputRef file;
+    private final SourceFormat format;
+    private final InputFile input;
+    private SourceFormat.RecordParser parser;
+    private long records;
+    private Row pending;
+    private boolean done;
+
+    FileRows(InputRef file, SourceFormat format, InputFile input) {
+      this.file = file;
+      this.format = format;
+      this.input = input;
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (pending == null && !done) {
+        pending = advance();
+      }
+      return pending != null;
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      Row r = pending;
+      pending = null;
+      return r;
+    }
+
+    private Row advance() {
+      CsvRecordReader reader = input.records();
+      try {
+        if (parser == null) {
+          if (!reader.next()) {
+            throw new InputFileException("Cannot read " + file.uri() + ": the file is empty "
+                + "(no header line); remove it from the input or download it again");
+          }
+          if (reader.problem() != null) {
+            throw new InputFileException("Cannot read " + file.uri() + ": its header line is "
+                + "malformed (" + reader.problem() + ")");
+          }
+          List<String> header = new ArrayList<>(reader.fieldCount());
+          for (int i = 0; i < reader.fieldCount(); i++) {
+            header.add(reader.field(i));
+          }
+          parser = format.parserFor(header, file.uri());
+        }
+        if (reader.next()) {
+          records++;
+          Object[] row = Ingested.newRow();
+          row[Ingested.SOURCE] = format.name();
+          row[Ingested.SOURCE_FILE] = file.uri();
+          row[Ingested.SOURCE_LINE] = reader.lineNumber();
+          parser.parse(reader, row);
+          return RowFactory.create(row);
+        }
+        Object[] summary = Ingested.newRow();
+        summary[Ingested.SOURCE] = format.name();
+        summary[Ingested.SOURCE_FILE] = file.uri();
+        summary[Ingested.SOURCE_LINE] = 0L;
+        summary[Ingested.ROW_STATUS] = Ingested.FILE;
+        summary[Ingested.FILE_SHA256] = input.finishDigest();
+        summary[Ingested.FILE_RECORDS] = records;
+        done = true;
+        input.close();
+        return RowFactory.create(summary);
+      } catch (IOException e) {
+        closeQuietly();
+        String where = " (near line " + (reader.lineNumber() + 1) + ")";
+        throw new InputFileException(InputFile.describe(file.uri(), e) + where, e);
+      } catch (RuntimeException e) {
+        closeQuietly();
+        throw e;
+      }
+    }
+
+    private void closeQuietly() {
+      done = true;
+      try {
+        input.close();
+      } catch (IOException ignored) {
+        // the original failure is what matters
+      }
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package org.dualflow.ingest;
+
+import java.util.Arrays;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.dualflow.schema.TableSchema;
+
+/**
+ * The row shape that readers emit: the columns of {@code trade_records} (all nullable, without
+ * {@code run_id}) plus what quarantine and the manifest need. One row per input record
+ * ({@link #ACCEPTED} or {@link #REJECTED}) and one {@link #FILE} row per input file with its
+ * digest and record count.
+ */
+public final class Ingested {
+
+  public static final String ACCEPTED = "accepted";
+  public static final String REJECTED = "rejected";
+  public static final String FILE = "file";
+
+  public static final StructType SCHEMA = build();
+
+  public static final int RECORD_ID = index("record_id");
+  public static final int SOURCE = index("source");
+  public static final int SOURCE_FILE = index("source_file");
+  public static final int SOURCE_LINE = index("source_line");
+  public static final int FREQ = index("freq");
+  public static final int FLOW = index("flow");
+  public static final int REPORTED_BY = index("reported_by");
+  public static final int REPORTER = index("reporter_iso3");
+  public static final int PARTNER = index("partner_iso3");
+  public static final int EXPORTER = index("exporter_iso3");
+  public static final int IMPORTER = index("importer_iso3");
+  public static final int PARTNER2 = index("partner2_iso3");
+  public static final int HS_CODE = index("hs_code");
+  public static final int HS_LEVEL = index("hs_level");
+  public static final int HS6 = index("hs6");
+  public static final int HS_EDITION = index("hs_edition");
+  public static final int VALUE_USD = index("value_usd");
+  public static final int VALUE_BASIS = index("value_basis");
+  public static final int VALUE_ORIG = index("value_orig");
+  public static final int CURRENCY_ORIG = index("currency_orig");
+  public static final int NET_KG = index("net_kg");
+  public static final int QTY = index("qty");
+  public static final int QTY_UNIT = index("qty_unit");
+  public static final int CUSTOMS_CODE = index("customs_code");
+  public static final int TRANSPORT_MODE = index("transport_mode");
+  public static final int SUPPLY_MODE = index("supply_mode");
+  public static final int IS_BREAKDOWN = index("is_breakdown");
+  public static final int IS_COUNTABLE = index("is_countable");
+  public static final int EXCLUSION_REASON = index("exclusion_reason");
+  public static final int PERIOD = index("period");
+  public static final int ROW_STATUS = index("row_status");
+  public static final int REASON_CODE = index("reason_code");
+  public static final int REASON = index("reason");
+  public static final int RAW_LINE = index("raw_line");
+  public static final int PERIOD_KEY = index("period_key");
+  public static final int FILE_SHA256 = index("file_sha256");
+  public static final int FILE_RECORDS = index("file_records");
+
+  private Ingested() {
+  }
+
+  private static StructType build() {
+    StructType trade = TableSchema.load("trade_records").schema();
+    StructField[] fields = Arrays.stream(trade.fields())
+        .filter(f -> !f.name().equals("run_id"))
+        .map(f -> new StructField(f.name(), f.dataType(), true, f.metadata()))
+        .toArray(StructField[]::new);
+    return new StructType(fields)
+        .add("row_status", DataTypes.StringType, false)
+        .add("reason_code", DataTypes.StringType, true)
+        .add("reason", DataTypes.StringType, true)
+        .add("raw_line", DataTypes.StringType, true)
+        .add("period_key", DataTypes.StringType, true)
+        .add("file_sha256", DataTypes.StringType, true)
+        .add("file_records", DataTypes.LongType, true);
+  }
+
+  private static int index(String name) {
+    return SCHEMA.fieldIndex(name);
+  }
+
+  /** A fresh, all-null row of this shape. */
+  public static Object[] newRow() {
+    return new Object[SCHEMA.size()];
+  }
+}

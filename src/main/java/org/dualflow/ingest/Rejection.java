@@ -1,0 +1,35 @@
+package org.dualflow.ingest;
+
+/**
+ * Why a record was quarantined: a code from the fixed set in {@code rejected_records.reason_code}
+ * and a sentence naming the field and value. Thrown inside parsers only, without a stack trace.
+ */
+public final class Rejection extends Exception {
+
+  public static final String FIELD_COUNT = "field_count";
+  public static final String MALFORMED_CSV = "malformed_csv";
+  public static final String NOT_NUMERIC = "not_numeric";
+  public static final String NEGATIVE_VALUE = "negative_value";
+  public static final String VALUE_OVERFLOW = "value_overflow";
+  public static final String MISSING_VALUE = "missing_value";
+  public static final String MISSING_COMMODITY_CODE = "missing_commodity_code";
+  public static final String BAD_COMMODITY_CODE = "bad_commodity_code";
+  public static final String UNKNOWN_COUNTRY = "unknown_country";
+  public static final String INCONSISTENT_COUNTRY = "inconsistent_country";
+  public static final String UNSUPPORTED_FLOW = "unsupported_flow";
+  public static final String UNSUPPORTED_CLASSIFICATION = "unsupported_classification";
+  public static final String BAD_PERIOD = "bad_period";
+  public static final String DUPLICATE = "duplicate";
+  public static final String CONFLICTING_DUPLICATE = "conflicting_duplicate";
+
+  private final String code;
+
+  public Rejection(String code, String reason) {
+    super(reason, null, false, false);
+    this.code = code;
+  }
+
+  public String code() {
+    return code;
+  }
+}

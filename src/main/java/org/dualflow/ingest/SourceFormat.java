@@ -1,0 +1,34 @@
+package org.dualflow.ingest;
+
+import java.io.Serializable;
+import java.nio.charset.Charset;
+import java.util.List;
+
+/**
+ * A source file format: how to check a file's header and turn each of its records into an
+ * {@link Ingested} row. Implementations are serialisable and carry their reference data, since
+ * they run on the executors.
+ */
+public interface SourceFormat extends Serializable {
+
+  /** Name stored in the {@code source} column and used in job keys ({@code input.<name>}). */
+  String name();
+
+  Charset charset();
+
+  /**
+   * A parser for a file with this header.
+   *
+   * @throws InputFileException when the header lacks required columns
+   */
+  RecordParser parserFor(List<String> header, String file);
+
+  /** Turns one record into a row, accepted or rejected. */
+  interface RecordParser {
+    /**
+     * Fills {@code row} (from {@link Ingested#newRow()}, with source columns already set): the
+     * canonical columns and {@link Ingested#ACCEPTED}, or a reason and {@link Ingested#REJECTED}.
+     */
+    void parse(CsvRecordReader record, Object[] row);
+  }
+}
