@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.when;
 
@@ -35,7 +36,8 @@ public final class Classifier {
       .add("list_version", DataTypes.StringType, false)
       .add("list_code", DataTypes.StringType, false)
       .add("tier", DataTypes.StringType, false)
-      .add("is_hs_mapped", DataTypes.BooleanType, false);
+      .add("is_hs_mapped", DataTypes.BooleanType, false)
+      .add("m_exact", DataTypes.BooleanType, false);
 
   private Classifier() {
   }
@@ -49,7 +51,7 @@ public final class Classifier {
   public static Dataset<Row> classify(Dataset<Row> records, List<MatchRow> matchTable) {
     List<Row> rows = matchTable.stream()
         .map(m -> RowFactory.create(m.hsEdition(), m.prefix(), m.listId(), m.listVersion(),
-            m.listCode(), m.tier(), m.hsMapped()))
+            m.listCode(), m.tier(), m.hsMapped(), m.exactLength()))
         .toList();
     Dataset<Row> matches = records.sparkSession().createDataFrame(rows, MATCH_SCHEMA);
 
@@ -69,11 +71,12 @@ public final class Classifier {
           explode(org.apache.spark.sql.functions.array(candidates)));
     }
     Dataset<Row> joined = keyed.join(broadcast(matches),
-        col("m_key").equalTo(col("m_prefix")).and(col("hs_edition").equalTo(col("m_hs_edition"))));
+        col("m_key").equalTo(col("m_prefix")).and(col("hs_edition").equalTo(col("m_hs_edition")))
+            .and(not(col("m_exact")).or(length(col("hs_code")).equalTo(length(col("m_prefix"))))));
     return joined
         .withColumn("hs6", when(length(col("list_code")).geq(6), substring(col("list_code"), 1, 6))
             .otherwise(col("hs6_reported")))
-        .drop("m_key", "m_prefix", "m_hs_edition");
+        .drop("m_key", "m_prefix", "m_hs_edition", "m_exact");
   }
 
   /** The first {@code n} digits of hs_code, or null when the code is shorter. */

@@ -8,7 +8,14 @@ import java.io.Serializable;
  *
  * @param hsMapped true when the prefix is the entry translated into another edition under a
  *     different code
+ * @param exactLength true when the row matches only codes of exactly the prefix's length (what
+ *     remains of an entry split into longer cells, see {@link MatchTable#prefixFree})
  */
 public record MatchRow(String hsEdition, String prefix, String listId, String listVersion,
-    String listCode, String tier, boolean hsMapped) implements Serializable {
+    String listCode, String tier, boolean hsMapped, boolean exactLength) implements Serializable {
+
+  MatchRow withPrefix(String newPrefix, boolean exact) {
+    return new MatchRow(hsEdition, newPrefix, listId, listVersion, listCode, tier, hsMapped,
+        exact);
+  }
 }

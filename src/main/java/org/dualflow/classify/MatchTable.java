@@ -56,7 +56,8 @@ public final class MatchTable {
   }
 
   private static MatchRow row(String edition, String prefix, CodeListEntry e, boolean mapped) {
-    return new MatchRow(edition, prefix, e.listId(), e.listVersion(), e.code(), e.tier(), mapped);
+    return new MatchRow(edition, prefix, e.listId(), e.listVersion(), e.code(), e.tier(), mapped,
+        false);
   }
 
   /**
@@ -110,7 +111,9 @@ public final class MatchTable {
 
   /**
    * Replaces each entry that contains longer entries by the digit cells not covered by them, so
-   * that no prefix in the result is a prefix of another.
+   * that a code meets at most one row. The entry, and every node the split passes through, also
+   * keeps an exact-length row: a code of exactly that length (8542 itself, or 85423 when 854231
+   * is an entry) still belongs to it.
    */
   static List<MatchRow> prefixFree(List<MatchRow> rows) {
     List<MatchRow> out = new ArrayList<>();
@@ -128,6 +131,7 @@ public final class MatchTable {
   }
 
   private static void expand(MatchRow r, String prefix, List<String> inside, List<MatchRow> out) {
+    out.add(r.withPrefix(prefix, true));
     for (char d = '0'; d <= '9'; d++) {
       String cell = prefix + d;
       if (inside.contains(cell)) {
@@ -135,8 +139,7 @@ public final class MatchTable {
       }
       List<String> deeper = inside.stream().filter(p -> p.startsWith(cell)).toList();
       if (deeper.isEmpty()) {
-        out.add(new MatchRow(r.hsEdition(), cell, r.listId(), r.listVersion(), r.listCode(),
-            r.tier(), r.hsMapped()));
+        out.add(r.withPrefix(cell, false));
       } else {
         expand(r, cell, deeper, out);
       }

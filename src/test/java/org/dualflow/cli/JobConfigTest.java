@@ -1,0 +1,68 @@
+package org.dualflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobConfigTest {
+
+  @TempDir
+  Path dir;
+
+  private Path job(String text) throws IOException {
+    Path jobs = Files.createDirectories(dir.resolve("jobs"));
+    return Files.writeString(jobs.resolve("j.properties"), text);
+  }
+
+  @Test
+  void relativePathsResolveAgainstTheJobFilesDirectoryAndSetAgainstTheCurrentOne()
+      throws IOException {
+    Path file = job("input.comtrade=../data/a.csv, hdfs://nn/x/*.csv\nwarehouse=../wh\n");
+    JobConfig c = JobConfig.load(file, List.of("periods=2024-01..2024-03", "lists=chpl@all"),
+        Path.of("/somewhere"));
+    assertThat(c.inputs().get("comtrade"))
+        .containsExactly(dir.resolve("data/a.csv").toString(), "hdfs://nn/x/*.csv");
+    assertThat(c.warehouse()).isEqualTo(dir.resolve("wh").toString());
+    assertThat(c.periods().months()).hasSize(3);
+    assertThat(c.lists()).isEqualTo("chpl@all");
+    assertThat(c.settings()).containsEntry("reference.dir", "bundled");
+    JobConfig overridden = JobConfig.load(file, List.of("warehouse=out"), Path.of("/cwd"));
+    assertThat(overridden.warehouse()).isEqualTo("/cwd/out");
+  }
+
+  @Test
+  void anUnknownKeyIsNamedWithTheClosestKnownOne() throws IOException {
+    Path file = job("input.comtrde=a.csv\nwarehouse=wh\n");
+    assertThatThrownBy(() -> JobConfig.load(file, List.of(), dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("Unknown key input.comtrde in " + file
+            + " (did you mean input.comtrade?)");
+  }
+
+  @Test
+  void missingWarehouseInputOrFileAndBadPeriodsAreOneLineErrors() throws IOException {
+    assertThatThrownBy(() -> JobConfig.load(job("input.comtrade=a.csv\n"), List.of(), dir))
+        .hasMessageStartingWith("Missing key warehouse in ");
+    assertThatThrownBy(() -> JobConfig.load(job("warehouse=wh\n"), List.of(), dir))
+        .hasMessageStartingWith("Missing input in ");
+    assertThatThrownBy(() -> JobConfig.load(Path.of("nope.properties"), List.of(), dir))
+        .hasMessageStartingWith("Cannot find job file nope.properties");
+    assertThatThrownBy(() -> JobConfig.load(job("input.comtrade=a\nwarehouse=w\nperiods=2024"),
+        List.of(), dir))
+        .hasMessageContaining("Invalid periods in ")
+        .hasMessageEndingWith("'2024' is not a month range like 2021-01..2024-12 or a month "
+            + "like 2024-03");
+    assertThatThrownBy(() -> JobConfig.load(job("input.comtrade=a\nwarehouse=w\n"),
+        List.of("periods"), dir))
+        .hasMessageStartingWith("Invalid --set periods: expected key=value");
+    assertThatThrownBy(() -> JobConfig.load(job("input.comtrade=a\nwarehouse=w\n"
+        + "reference.dir=nowhere\n"), List.of(), dir))
+        .hasMessageContaining("Invalid reference.dir in ").hasMessageContaining("is not a directory");
+  }
+}

@@ -1,0 +1,30 @@
+package org.dualflow.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The committed sample is exactly what the generator writes: nobody edited it by hand. */
+class SampleDataTest {
+
+  @Test
+  void committedSampleFilesAreWhatTheGeneratorWrites() throws IOException {
+    Path dir = Path.of("sample-data/comtrade");
+    Map<String, byte[]> expected = new SampleDataGenerator().generate();
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrderElementsOf(expected.keySet());
+    }
+    for (Map.Entry<String, byte[]> e : expected.entrySet()) {
+      assertThat(Files.readAllBytes(dir.resolve(e.getKey())))
+          .as(e.getKey() + " differs from the generator's output; regenerate it (see "
+              + "sample-data/README.md)")
+          .isEqualTo(e.getValue());
+    }
+  }
+}
