@@ -17,9 +17,11 @@ import org.apache.logging.log4j.Logger;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.dualflow.classify.MatchTable;
+import org.dualflow.ingest.ComtradeFormat;
 import org.dualflow.ingest.Ingest;
 import org.dualflow.ingest.InputDiscovery;
 import org.dualflow.ingest.InputFileException;
+import org.dualflow.ingest.SourceFormat;
 import org.dualflow.reference.ReferenceData;
 import org.dualflow.reference.ReferenceDataException;
 import org.dualflow.reference.ReferenceFiles;
@@ -73,7 +75,8 @@ public final class Main {
     } catch (ConfigException | ReferenceDataException e) {
       err.println("dualflow: " + e.getMessage());
       return USAGE;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Spark's SparkException is a checked Scala exception that javac cannot see coming.
       InputFileException input = findCause(e, InputFileException.class);
       if (input != null) {
         err.println("dualflow: " + input.getMessage());
@@ -158,7 +161,14 @@ public final class Main {
         }
       }
     }
-    return new RunJob.PreparedRun(reference, inputs, MatchTable.build(lists,
+    Map<String, SourceFormat> formats = Map.of(ComtradeFormat.NAME,
+        new ComtradeFormat(reference.countries()));
+    Map<String, String> hadoopSettings = new java.util.HashMap<>();
+    hadoop.forEach(e -> hadoopSettings.put(e.getKey(), e.getValue()));
+    for (Ingest.InputRef in : inputs) {
+      Ingest.checkHeader(in, formats.get(in.source()), hadoopSettings);
+    }
+    return new RunJob.PreparedRun(reference, inputs, formats, MatchTable.build(lists,
         reference.hsConversion()));
   }
 

@@ -67,8 +67,7 @@ final class RunJob {
     TableSchema manifestSchema = TableSchema.load("run_manifest");
     Dataset<Row> ingested = null;
     try {
-      Map<String, SourceFormat> formats = Map.of(ComtradeFormat.NAME,
-          new ComtradeFormat(prepared.reference().countries()));
+      Map<String, SourceFormat> formats = prepared.formats();
       Map<String, String> hadoopConf = new HashMap<>();
       spark.sparkContext().hadoopConfiguration().forEach(e ->
           hadoopConf.put(e.getKey(), e.getValue()));
@@ -220,6 +219,7 @@ final class RunJob {
 
   /** Everything checked on the driver before Spark starts. */
   record PreparedRun(org.dualflow.reference.ReferenceData reference,
-      List<Ingest.InputRef> inputs, List<MatchRow> matchTable) {
+      List<Ingest.InputRef> inputs, Map<String, SourceFormat> formats,
+      List<MatchRow> matchTable) {
   }
 }

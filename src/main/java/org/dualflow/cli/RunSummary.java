@@ -33,7 +33,7 @@ final class RunSummary {
     out.println("  warehouse  " + config.warehouse());
     List<String> p = result.periods();
     out.println("  periods    " + (p.isEmpty() ? "none" : p.get(0) + ".." + p.get(p.size() - 1))
-        + " (" + p.size() + " months replaced)");
+        + " (" + p.size() + (p.size() == 1 ? " month" : " months") + " replaced)");
     out.println("  lists      " + config.lists());
     out.println();
 

@@ -169,6 +169,39 @@ public final class Ingest {
         .drop("dup_rank", "kept_file", "kept_line", "kept_hash");
   }
 
+  /**
+   * Opens a file on the driver and checks its first line against its format, so that a file
+   * that is empty, not really gzip, wrongly encoded or of another format stops the run before
+   * Spark starts.
+   *
+   * @throws InputFileException naming the file and the problem
+   */
+  public static void checkHeader(InputRef file, SourceFormat format,
+      Map<String, String> hadoopConf) {
+    try (InputFile input = InputFile.open(file.uri(), format.charset(), hadoopConf)) {
+      format.parserFor(header(input.records(), file.uri()), file.uri());
+    } catch (IOException e) {
+      throw new InputFileException(InputFile.describe(file.uri(), e), e);
+    }
+  }
+
+  /** The first record as column names. */
+  static List<String> header(CsvRecordReader reader, String uri) throws IOException {
+    if (!reader.next()) {
+      throw new InputFileException("Cannot read " + uri + ": the file is empty "
+          + "(no header line); remove it from the input or download it again");
+    }
+    if (reader.problem() != null) {
+      throw new InputFileException("Cannot read " + uri + ": its header line is "
+          + "malformed (" + reader.problem() + ")");
+    }
+    List<String> header = new ArrayList<>(reader.fieldCount());
+    for (int i = 0; i < reader.fieldCount(); i++) {
+      header.add(reader.field(i));
+    }
+    return header;
+  }
+
   /** Reads one file into rows: one per record, then one {@link Ingested#FILE} row. */
   static final class ReadFile implements FlatMapFunction<InputRef, Row> {
     private final Map<String, SourceFormat> formats;
@@ -224,19 +257,7 @@ public final class Ingest {
       CsvRecordReader reader = input.records();
       try {
         if (parser == null) {
-          if (!reader.next()) {
-            throw new InputFileException("Cannot read " + file.uri() + ": the file is empty "
-                + "(no header line); remove it from the input or download it again");
-          }
-          if (reader.problem() != null) {
-            throw new InputFileException("Cannot read " + file.uri() + ": its header line is "
-                + "malformed (" + reader.problem() + ")");
-          }
-          List<String> header = new ArrayList<>(reader.fieldCount());
-          for (int i = 0; i < reader.fieldCount(); i++) {
-            header.add(reader.field(i));
-          }
-          parser = format.parserFor(header, file.uri());
+          parser = format.parserFor(header(reader, file.uri()), file.uri());
         }
         if (reader.next()) {
           records++;
@@ -259,8 +280,7 @@ public final class Ingest {
         return RowFactory.create(summary);
       } catch (IOException e) {
         closeQuietly();
-        String where = " (near line " + (reader.lineNumber() + 1) + ")";
-        throw new InputFileException(InputFile.describe(file.uri(), e) + where, e);
+        throw new InputFileException(InputFile.describe(file.uri(), e), e);
       } catch (RuntimeException e) {
         closeQuietly();
         throw e;

@@ -59,9 +59,16 @@ public final class InputFile implements Closeable {
       int b0 = buffered.read();
       int b1 = buffered.read();
       buffered.reset();
-      InputStream content = (b0 == 0x1f && b1 == 0x8b)
-          ? new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), 1 << 16)
-          : buffered;
+      InputStream content = buffered;
+      if (b0 == 0x1f && b1 == 0x8b) {
+        try {
+          content = new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), 1 << 16);
+        } catch (IOException e) {
+          raw.close();
+          throw new InputFileException("Cannot read " + uri + ": it starts like gzip but its "
+              + "gzip header is corrupt or cut short; download it again", e);
+        }
+      }
       Reader decoded = new InputStreamReader(content, charset.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT));
@@ -81,7 +88,8 @@ public final class InputFile implements Closeable {
   /** Why an IOException happened, in words a user can act on. */
   static String describe(String uri, IOException e) {
     String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    if (e instanceof java.util.zip.ZipException || what.contains("GZIP")) {
+    if (e instanceof java.util.zip.ZipException || what.contains("GZIP")
+        || what.contains("ZLIB")) {
       return "Cannot read " + uri + ": it looks like gzip but is corrupt or truncated (" + what
           + "); download it again";
     }

@@ -1,0 +1,100 @@
+package org.dualflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A user's mistakes through {@code jobs/dualflow}: one line that names the key or file and the
+ * fix, a distinct exit code, and no stack trace.
+ */
+class CliIT {
+
+  @TempDir
+  Path dir;
+
+  private Launcher.Result runJob(String job, String... more) throws Exception {
+    Files.writeString(dir.resolve("job.properties"), job);
+    String[] args = new String[2 + more.length];
+    args[0] = "run";
+    args[1] = "job.properties";
+    System.arraycopy(more, 0, args, 2, more.length);
+    return Launcher.run(dir, args);
+  }
+
+  private static void assertOneLineError(Launcher.Result r, int code, String start) {
+    assertThat(r.exitCode()).as(r.stderr()).isEqualTo(code);
+    assertThat(r.errorLines()).as(r.stderr()).hasSize(1);
+    assertThat(r.errorLines().get(0)).as(r.stderr()).startsWith("dualflow: " + start);
+    assertThat(r.stderr()).doesNotContain("\tat ", "Exception");
+  }
+
+  private Path csv(String name, String content) throws IOException {
+    return Files.writeString(dir.resolve(name), content);
+  }
+
+  @Test
+  void configurationMistakesExitWith2BeforeSparkStarts() throws Exception {
+    assertOneLineError(Launcher.run(dir, "run", "missing.properties"), 2,
+        "Cannot find job file missing.properties");
+    assertOneLineError(runJob("input.comtrade=x.csv\nwarehous=wh\n"), 2,
+        "Unknown key warehous in " + dir.resolve("job.properties") + " (did you mean warehouse?)");
+    assertOneLineError(runJob("input.comtrade=nothing/*.csv\nwarehouse=wh\n"), 2,
+        "Cannot find input for input.comtrade: " + dir.resolve("nothing/*.csv"));
+    csv("a.csv", EndToEndIT.HEADER + "\n");
+    assertOneLineError(runJob("input.comtrade=a.csv\nwarehouse=wh\nlists=chpl@2022-01\n"), 2,
+        "Invalid lists in ");
+    Files.createDirectories(dir.resolve("ref"));
+    csv("ref/countries.csv", "iso3,name_en\nARM,Armenia\n");
+    assertOneLineError(runJob("input.comtrade=a.csv\nwarehouse=wh\nreference.dir=ref\n"), 2,
+        "Invalid reference file " + dir.resolve("ref/countries.csv") + ": missing column m49");
+    assertOneLineError(runJob("input.comtrade=a.csv\nwarehouse=wh\n", "--bogus"), 2,
+        "Unknown option --bogus");
+    Launcher.Result usage = Launcher.run(dir);
+    assertThat(usage.exitCode()).isEqualTo(2);
+    assertThat(usage.stdout()).contains("usage: jobs/dualflow run", "input.comtrade");
+  }
+
+  @Test
+  void anEmptyInputFileExitsWith3NamingIt() throws Exception {
+    csv("empty.csv", "");
+    assertOneLineError(runJob("input.comtrade=empty.csv\nwarehouse=wh\n"), 3,
+        "Cannot read " + "file:" + dir.resolve("empty.csv") + ": the file is empty (0 bytes)");
+  }
+
+  @Test
+  void aFileThatIsNotComtradeOrNotGzipExitsWith3NamingIt() throws Exception {
+    csv("eurostat.csv", "REPORTER,PARTNER,PRODUCT,FLOW,PERIOD,VALUE_IN_EUR\nDE,RU,85423111,2,"
+        + "202101,5\n");
+    Launcher.Result r = runJob("input.comtrade=eurostat.csv\nwarehouse=wh\n");
+    assertOneLineError(r, 3, "Cannot read file:" + dir.resolve("eurostat.csv")
+        + " as UN Comtrade final data: the header lacks freqCode");
+    assertThat(Files.exists(dir.resolve("wh/trade_records"))).isFalse();
+
+    Files.write(dir.resolve("broken.csv.gz"), new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3});
+    assertOneLineError(runJob("input.comtrade=broken.csv.gz\nwarehouse=wh\n"), 3,
+        "Cannot read file:" + dir.resolve("broken.csv.gz") + ": it starts like gzip but its "
+            + "gzip header is corrupt or cut short");
+  }
+
+  @Test
+  void bytesThatAreNotUtf8DeepInAFileFailTheRunWith3NotWithMojibake() throws Exception {
+    // Far enough in that the driver's look at the header does not decode it.
+    byte[] head = (EndToEndIT.HEADER + "\n" + (EndToEndIT.A.get(0) + "\n").repeat(300))
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] gbk = "M,2022,1,202201,156,CHN,X,643,RUS,0,H6,854231,6,C00,0,0,\u5343\u514b,1,1,5\n"
+        .getBytes(java.nio.charset.Charset.forName("GBK"));
+    byte[] all = new byte[head.length + gbk.length];
+    System.arraycopy(head, 0, all, 0, head.length);
+    System.arraycopy(gbk, 0, all, head.length, gbk.length);
+    Files.write(dir.resolve("gbk.csv"), all);
+    Launcher.Result r = runJob("input.comtrade=gbk.csv\nwarehouse=wh\n");
+    assertOneLineError(r, 3, "Cannot read file:" + dir.resolve("gbk.csv")
+        + ": it is not valid UTF-8; save it as UTF-8");
+    assertThat(Files.exists(dir.resolve("wh/trade_records"))).isFalse();
+  }
+}

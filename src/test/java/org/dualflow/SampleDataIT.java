@@ -1,0 +1,131 @@
+package org.dualflow;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.year;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.dualflow.schema.TableSchema;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sample job as the README runs it. The expected figures are the published ones the sample
+ * is calibrated to (sample-data/README.md), not numbers read off the program.
+ */
+class SampleDataIT {
+
+  static Path warehouse;
+  static Launcher.Result run;
+
+  @BeforeAll
+  static void runTheSampleJob(@TempDir Path dir) throws Exception {
+    warehouse = dir.resolve("wh");
+    run = Launcher.run(Launcher.projectDir(), "run", "jobs/sample.properties", "--set",
+        "warehouse=" + warehouse);
+  }
+
+  private static Dataset<Row> flows() {
+    return SparkTestSession.get().read().schema(TableSchema.load("flows_monthly").schema())
+        .parquet(warehouse.resolve("flows_monthly").toString())
+        .where("list_id = 'chpl' AND reported_by = 'exporter' AND importer_iso3 = 'RUS'");
+  }
+
+  private static BigDecimal total(Column filter) {
+    Row r = flows().where(filter).agg(sum("value_usd")).first();
+    return r.isNullAt(0) ? BigDecimal.ZERO : r.getDecimal(0);
+  }
+
+  private static Column ic(String exporter) {
+    return col("exporter_iso3").equalTo(exporter).and(col("hs6").startsWith("8542"));
+  }
+
+  private static Column months(String from, String to) {
+    return col("period").between(java.sql.Date.valueOf(from + "-01"),
+        java.sql.Date.valueOf(to + "-01"));
+  }
+
+  @Test
+  void theRunSucceedsAndShowsTheHeadline() {
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).contains("succeeded", "Headline: CHPL (2024-02)",
+        "rejected by reason:");
+  }
+
+  @Test
+  void chinasIntegratedCircuitExportsToRussiaAreTheWsjFigures() {
+    // WSJ via abachy.com (China customs): USD 74m in 2021, 179m in 2022.
+    assertThat(total(ic("CHN").and(year(col("period")).equalTo(2021))))
+        .isEqualByComparingTo("74000000.00");
+    assertThat(total(ic("CHN").and(year(col("period")).equalTo(2022))))
+        .isEqualByComparingTo("179000000.00");
+    // Carnegie (Kot, 2023): Hong Kong's IC exports to Russia about USD 400m in 2022.
+    assertThat(total(ic("HKG").and(year(col("period")).equalTo(2022))))
+        .isEqualByComparingTo("400000000.00");
+  }
+
+  @Test
+  void transitHubsMonthlyMeansBeforeAndAfterTheInvasionAreThePublishedOnes() {
+    // JungYeoni/trade-circumvention-monitor: HS 8542 exports to Russia, USD per month.
+    Map<String, long[]> published = Map.of("KAZ", new long[] {13_196, 1_043_092},
+        "ARM", new long[] {1_079, 1_006_057});
+    for (Map.Entry<String, long[]> e : published.entrySet()) {
+      BigDecimal before = total(ic(e.getKey()).and(months("2020-01", "2022-02")));
+      BigDecimal after = total(ic(e.getKey()).and(months("2022-03", "2024-12")));
+      assertThat(before.divide(BigDecimal.valueOf(26), 2, RoundingMode.HALF_UP))
+          .as(e.getKey()).isEqualByComparingTo(BigDecimal.valueOf(e.getValue()[0]));
+      assertThat(after.divide(BigDecimal.valueOf(34), 2, RoundingMode.HALF_UP))
+          .as(e.getKey()).isEqualByComparingTo(BigDecimal.valueOf(e.getValue()[1]));
+    }
+  }
+
+  @Test
+  void greaterChinaHoldsNinetyPercentOfRussiasChplSupplyIn2023() {
+    // Carnegie Politika (Sher, May 2024): about 90% in 2023; December 2023 above USD 600m and
+    // more than 300m a month in early 2024 from China alone.
+    Column in2023 = year(col("period")).equalTo(2023);
+    BigDecimal greaterChina = total(in2023.and(col("exporter_iso3").isin("CHN", "HKG", "MAC")));
+    BigDecimal all = total(in2023);
+    assertThat(greaterChina.multiply(BigDecimal.valueOf(100)).divide(all, 1, RoundingMode.HALF_UP))
+        .isEqualByComparingTo("90.0");
+    assertThat(total(col("exporter_iso3").equalTo("CHN").and(months("2023-12", "2023-12"))))
+        .isGreaterThan(new BigDecimal("600000000"));
+    for (int m = 1; m <= 3; m++) {
+      String month = "2024-0" + m;
+      assertThat(total(col("exporter_iso3").equalTo("CHN").and(months(month, month))))
+          .as(month).isGreaterThan(new BigDecimal("300000000"));
+    }
+  }
+
+  @Test
+  void everyDeliberateDefectIsQuarantinedAndEveryFileConserved() {
+    Dataset<Row> rejected = SparkTestSession.get().read()
+        .schema(TableSchema.load("rejected_records").schema())
+        .parquet(warehouse.resolve("rejected_records").toString());
+    Map<String, Long> byReason = new TreeMap<>();
+    for (Row r : rejected.groupBy("reason_code").count().collectAsList()) {
+      byReason.put(r.getString(0), r.getLong(1));
+    }
+    // sample-data/README.md lists them: 84 re-downloaded Armenian 2023 rows (one revised), and
+    // one line for each other defect except two field-count lines.
+    assertThat(byReason).containsExactlyEntriesOf(new TreeMap<>(Map.of(
+        "duplicate", 83L, "conflicting_duplicate", 1L, "field_count", 2L, "not_numeric", 1L,
+        "unknown_country", 1L, "missing_commodity_code", 1L, "value_overflow", 1L,
+        "inconsistent_country", 1L, "unsupported_classification", 1L, "bad_period", 1L)));
+    Row manifest = SparkTestSession.get().read().schema(TableSchema.load("run_manifest").schema())
+        .parquet(warehouse.resolve("run_manifest").toString()).first();
+    List<Row> inputs = manifest.getList(manifest.fieldIndex("inputs"));
+    assertThat(inputs).hasSize(7).allSatisfy(in ->
+        assertThat(in.getLong(4)).isEqualTo(in.getLong(5) + in.getLong(6) + in.getLong(7)));
+  }
+}
