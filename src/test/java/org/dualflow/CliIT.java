@@ -54,6 +54,9 @@ class CliIT {
         "Invalid reference file " + dir.resolve("ref/countries.csv") + ": missing column m49");
     assertOneLineError(runJob("input.comtrade=a.csv\nwarehouse=wh\n", "--bogus"), 2,
         "Unknown option --bogus");
+    assertOneLineError(runJob("input.comtrade=a.csv\nwarehouse=a.csv\n"), 2,
+        "Invalid warehouse in " + dir.resolve("job.properties") + ": " + dir.resolve("a.csv")
+            + " is a file");
     Launcher.Result usage = Launcher.run(dir);
     assertThat(usage.exitCode()).isEqualTo(2);
     assertThat(usage.stdout()).contains("usage: jobs/dualflow run", "input.comtrade");
@@ -84,7 +87,7 @@ class CliIT {
   @Test
   void bytesThatAreNotUtf8DeepInAFileFailTheRunWith3NotWithMojibake() throws Exception {
     // Far enough in that the driver's look at the header does not decode it.
-    byte[] head = (EndToEndIT.HEADER + "\n" + (EndToEndIT.A.get(0) + "\n").repeat(300))
+    byte[] head = (EndToEndIT.HEADER + "\n" + (EndToEndIT.A.get(0) + "\n").repeat(3000))
         .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] gbk = "M,2022,1,202201,156,CHN,X,643,RUS,0,H6,854231,6,C00,0,0,\u5343\u514b,1,1,5\n"
         .getBytes(java.nio.charset.Charset.forName("GBK"));
@@ -96,5 +99,13 @@ class CliIT {
     assertOneLineError(r, 3, "Cannot read file:" + dir.resolve("gbk.csv")
         + ": it is not valid UTF-8; save it as UTF-8");
     assertThat(Files.exists(dir.resolve("wh/trade_records"))).isFalse();
+    // Nothing published, but the failed run is on record.
+    org.apache.spark.sql.Row failed = SparkTestSession.get().read()
+        .schema(org.dualflow.schema.TableSchema.load("run_manifest").schema())
+        .parquet(dir.resolve("wh/run_manifest").toString()).first();
+    assertThat(failed.<String>getAs("status")).isEqualTo("failed");
+    assertThat(failed.<String>getAs("status_reason")).contains("is not valid UTF-8");
+    assertThat(Files.list(dir.resolve("wh")).map(p -> p.getFileName().toString()))
+        .containsExactly("run_manifest");
   }
 }

@@ -93,6 +93,10 @@ public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, 
       throw new ConfigException("Invalid warehouse in " + origin + ": '" + warehouse
           + "' is several paths; give one directory");
     }
+    if (!warehouse.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") && Files.isRegularFile(Path.of(warehouse))) {
+      throw new ConfigException("Invalid warehouse in " + origin + ": " + warehouse + " is a file; "
+          + "point warehouse at a directory (it is created if missing)");
+    }
     Map<String, List<String>> inputs = new LinkedHashMap<>();
     for (Map.Entry<JobKey, String> e : INPUT_KEYS.entrySet()) {
       String value = settings.get(e.getKey().key());

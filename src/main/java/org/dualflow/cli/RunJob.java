@@ -180,7 +180,8 @@ final class RunJob {
       double seconds = (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0;
       return new Result(runId, manifest, rejectedByReason, monthKeys, classified.getLong(0),
           classified.getLong(1), published, seconds);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Exception, not RuntimeException: a failed Spark job arrives as a checked SparkException.
       try {
         writeManifest(spark, warehouse, manifestSchema, manifest, "failed",
             Main.oneLine(e));
