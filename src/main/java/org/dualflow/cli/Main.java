@@ -172,28 +172,38 @@ public final class Main {
         reference.hsConversion()));
   }
 
-  /** Hadoop settings as Spark will see them: defaults plus spark.hadoop.* properties. */
+  /**
+   * Spark settings dualflow needs, applied only where the user (spark-submit, --conf) set
+   * nothing. The master is never among them.
+   */
+  static final Map<String, String> SPARK_DEFAULTS = Map.of(
+      "spark.sql.session.timeZone", "UTC",
+      "spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS",
+      "spark.sql.sources.partitionOverwriteMode", "static",
+      "spark.hadoop.fs.file.impl", org.dualflow.publish.NioLocalFileSystem.class.getName());
+
+  /**
+   * Hadoop settings as Spark will see them: defaults plus spark.hadoop.* properties. Input
+   * discovery uses them before Spark starts; since Hadoop caches one file system per scheme,
+   * they must agree with the session's.
+   */
   static Configuration hadoopConfFromSparkProperties() {
     Configuration conf = new Configuration();
+    Map<String, String> spark = new java.util.HashMap<>(SPARK_DEFAULTS);
     Properties sys = System.getProperties();
-    for (String name : sys.stringPropertyNames()) {
+    sys.stringPropertyNames().forEach(name -> spark.put(name, sys.getProperty(name)));
+    spark.forEach((name, value) -> {
       if (name.startsWith("spark.hadoop.")) {
-        conf.set(name.substring("spark.hadoop.".length()), sys.getProperty(name));
+        conf.set(name.substring("spark.hadoop.".length()), value);
       }
-    }
+    });
     return conf;
   }
 
-  /**
-   * The session, configured by spark-submit; the defaults below apply only where the user set
-   * nothing. The master is never set here.
-   */
+  /** The session, configured by spark-submit, with {@link #SPARK_DEFAULTS} where unset. */
   static SparkSession session(String appName) {
-    SparkConf conf = new SparkConf()
-        .setIfMissing("spark.app.name", appName)
-        .setIfMissing("spark.sql.session.timeZone", "UTC")
-        .setIfMissing("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
-        .setIfMissing("spark.sql.sources.partitionOverwriteMode", "static");
+    SparkConf conf = new SparkConf().setIfMissing("spark.app.name", appName);
+    SPARK_DEFAULTS.forEach(conf::setIfMissing);
     return SparkSession.builder().config(conf).getOrCreate();
   }
 

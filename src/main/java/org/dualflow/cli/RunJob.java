@@ -79,20 +79,22 @@ final class RunJob {
               NATURAL_KEYS), config.periods()))
           .persist(StorageLevel.MEMORY_AND_DISK());
 
-      // Per-file counts, and conservation: every record read is accepted, rejected or outside.
+      // Per-file counts, conservation, and the months present, in one pass over the input.
       List<Row> counts = ingested
-          .groupBy(col("source"), col("source_file"), col("row_status"), col("reason_code"))
+          .groupBy(col("source_file"), col("row_status"), col("reason_code"), col("period_key"))
           .agg(count(lit(1)).as("n"), max("file_sha256").as("sha256"),
               max("file_records").as("records"))
           .collectAsList();
       Map<String, long[]> perFile = new TreeMap<>();
       Map<String, String> sha = new HashMap<>();
       Map<String, Long> rejectedByReason = new TreeMap<>();
+      java.util.TreeSet<YearMonth> present = new java.util.TreeSet<>();
       for (Row r : counts) {
-        String file = r.getString(1);
+        String file = r.getString(0);
+        String status = r.getString(1);
         long[] c = perFile.computeIfAbsent(file, f -> new long[4]);
         long n = r.getLong(4);
-        switch (r.getString(2)) {
+        switch (status) {
           case Ingested.FILE -> {
             c[0] = r.getLong(6);
             sha.put(file, r.getString(5));
@@ -100,35 +102,35 @@ final class RunJob {
           case Ingested.ACCEPTED -> c[1] += n;
           case Ingested.REJECTED -> {
             c[2] += n;
-            rejectedByReason.merge(r.getString(3), n, Long::sum);
+            rejectedByReason.merge(r.getString(2), n, Long::sum);
           }
           case Ingest.OUTSIDE_PERIODS -> c[3] += n;
-          default -> throw new IllegalStateException("unknown row status " + r.getString(2));
+          default -> throw new IllegalStateException("unknown row status " + status);
+        }
+        if (!status.equals(Ingested.FILE) && !status.equals(Ingest.OUTSIDE_PERIODS)
+            && !"unknown".equals(r.getString(3))) {
+          present.add(YearMonth.parse(r.getString(3)));
         }
       }
+      long[] total = new long[4];
       for (Ingest.InputRef in : prepared.inputs()) {
         long[] c = perFile.getOrDefault(in.uri(), new long[4]);
         if (c[0] != c[1] + c[2] + c[3]) {
           throw new IllegalStateException("Conservation broken for " + in.uri() + ": read " + c[0]
               + " but accepted " + c[1] + " + rejected " + c[2] + " + outside " + c[3]);
         }
+        for (int i = 0; i < 4; i++) {
+          total[i] += c[i];
+        }
         manifest.input(new RunManifest.Input(in.source(), in.uri(), in.sizeBytes(),
             sha.get(in.uri()), c[0], c[1], c[2], c[3]));
       }
       LOG.info("Stage ingest: {} files, {} records read, {} accepted, {} rejected, {} outside "
-              + "the periods ({})", perFile.size(),
-          manifest.inputs().stream().mapToLong(RunManifest.Input::rowsRead).sum(),
-          manifest.inputs().stream().mapToLong(RunManifest.Input::rowsAccepted).sum(),
-          manifest.inputs().stream().mapToLong(RunManifest.Input::rowsRejected).sum(),
-          manifest.inputs().stream().mapToLong(RunManifest.Input::rowsOutsidePeriods).sum(),
+          + "the periods ({})", perFile.size(), total[0], total[1], total[2], total[3],
           watch.lap());
 
       // The months this run answers for.
-      List<YearMonth> months = config.periods().isAll()
-          ? ingested.filter(col("row_status").isin(Ingested.ACCEPTED, Ingested.REJECTED)
-                  .and(col("period_key").notEqual("unknown")))
-              .select("period_key").distinct().collectAsList().stream()
-              .map(r -> YearMonth.parse(r.getString(0))).sorted().toList()
+      List<YearMonth> months = config.periods().isAll() ? List.copyOf(present)
           : config.periods().months();
       List<String> monthKeys = months.stream().map(YearMonth::toString).toList();
       manifest.periods(monthKeys);
@@ -139,30 +141,34 @@ final class RunJob {
       Dataset<Row> accepted = ingested.filter(col("row_status").equalTo(Ingested.ACCEPTED))
           .withColumn("run_id", lit(runId));
       spark.sparkContext().setJobDescription("write trade_records");
-      long tradeRows = warehouse.stage(schemas.get("trade_records"), accepted);
+      warehouse.stage(schemas.get("trade_records"), accepted);
+      long tradeRows = total[1];
       LOG.info("Stage trade_records: {} rows ({})", tradeRows, watch.lap());
 
       spark.sparkContext().setJobDescription("write rejected_records");
-      long rejectedRows = warehouse.stage(schemas.get("rejected_records"),
+      warehouse.stage(schemas.get("rejected_records"),
           ingested.filter(col("row_status").equalTo(Ingested.REJECTED))
               .withColumn("run_id", lit(runId)));
+      long rejectedRows = total[2];
       LOG.info("Stage rejected_records: {} rows ({})", rejectedRows, watch.lap());
 
       spark.sparkContext().setJobDescription("classify into dual_use_flows");
       List<MatchRow> matchTable = prepared.matchTable();
-      long flowRows = warehouse.stage(schemas.get("dual_use_flows"),
-          Classifier.classify(accepted, matchTable));
+      warehouse.stage(schemas.get("dual_use_flows"), Classifier.classify(accepted, matchTable));
       Dataset<Row> flows = warehouse.readStaged(schemas.get("dual_use_flows"));
       Row classified = flows.agg(
               org.apache.spark.sql.functions.countDistinct(col("record_id")),
-              count(org.apache.spark.sql.functions.when(col("is_hs_mapped"), lit(1))))
+              count(org.apache.spark.sql.functions.when(col("is_hs_mapped"), lit(1))),
+              count(lit(1)))
           .first();
+      long flowRows = classified.getLong(2);
       LOG.info("Stage dual_use_flows: {} matches of {} records ({})", flowRows,
           classified.getLong(0), watch.lap());
 
       spark.sparkContext().setJobDescription("aggregate flows_monthly");
-      long monthlyRows = warehouse.stage(schemas.get("flows_monthly"),
+      warehouse.stage(schemas.get("flows_monthly"),
           FlowsMonthly.from(flows).repartition(col("period")).withColumn("run_id", lit(runId)));
+      long monthlyRows = warehouse.readStaged(schemas.get("flows_monthly")).count();
       LOG.info("Stage flows_monthly: {} rows ({})", monthlyRows, watch.lap());
 
       Map<String, Long> written = Map.of("trade_records", tradeRows, "rejected_records",

@@ -6,9 +6,9 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.hex;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.lpad;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.translate;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -88,7 +88,7 @@ public final class Ingest {
       Column[] salted = new Column[parts.length + 1];
       salted[0] = lit("dualflow:record");
       System.arraycopy(parts, 0, salted, 1, parts.length);
-      Column id = lower(concat(hex64(xxhash64(parts)), hex64(xxhash64(salted))));
+      Column id = concat(hex64(xxhash64(parts)), hex64(xxhash64(salted)));
       recordId = when(col("source").equalTo(e.getKey()), id).otherwise(recordId);
     }
     Column[] content = Arrays.stream(CONTENT_COLUMNS).map(c -> nullSafe(col(c)))
@@ -110,8 +110,9 @@ public final class Ingest {
     return coalesce(c.cast(DataTypes.StringType), lit("\u0000"));
   }
 
+  /** 16 lower-case hex digits (translate, not lower(): Spark 4's lower() loads ICU). */
   private static Column hex64(Column hash) {
-    return lpad(hex(hash), 16, "0");
+    return translate(lpad(hex(hash), 16, "0"), "ABCDEF", "abcdef");
   }
 
   /**

@@ -58,15 +58,14 @@ public final class Warehouse {
     return new Path(stagingRoot(), table);
   }
 
-  /** Writes {@code rows} (shaped as the table) aside; returns the rows written. */
-  public long stage(TableSchema table, Dataset<Row> rows) {
+  /** Writes {@code rows} aside, shaped as the table (columns, order and types). */
+  public void stage(TableSchema table, Dataset<Row> rows) {
     String path = stagedTable(table.name()).toString();
     rows.select(table.columns())
         .write()
         .mode(SaveMode.Overwrite)
         .partitionBy(table.partitionColumns().toArray(String[]::new))
         .parquet(path);
-    return readStaged(table).count();
   }
 
   /** The staged table, read back with its declared schema. */
