@@ -59,7 +59,7 @@ class CliIT {
             + " is a file");
     Launcher.Result usage = Launcher.run(dir);
     assertThat(usage.exitCode()).isEqualTo(2);
-    assertThat(usage.stdout()).contains("usage: jobs/dualflow run", "input.comtrade");
+    assertThat(usage.stderr()).contains("usage: jobs/dualflow run", "input.comtrade");
   }
 
   @Test

@@ -235,5 +235,9 @@ class EndToEndIT {
         "854232   300.00",
         "854233    77.70",
         "(4 rows)", ""));
+    Launcher.Result typo = Launcher.run(work, "sql", "--warehouse", "wh", "SELEC 1");
+    assertThat(typo.exitCode()).isEqualTo(2);
+    assertThat(typo.errorLines()).singleElement().asString()
+        .startsWith("dualflow: Invalid query: [PARSE_SYNTAX_ERROR]");
   }
 }

@@ -87,12 +87,14 @@ public final class MatchTable {
   /**
    * Two entries of one list may land on the same prefix once bridged (HS 2022 854151 and 854159
    * both come from HS 2017 854150). A record cannot be split between them, so the entry with
-   * the first tier, then the lowest code, takes the prefix; the choice is logged.
+   * the first tier takes the prefix, and among equal tiers the highest code: when the HS splits
+   * a subheading, the residual "other" code (854159) continues the old one, while the lower
+   * codes carve out new goods (854151, transducers).
    */
   static List<MatchRow> resolveCollisions(List<MatchRow> rows) {
     Map<String, MatchRow> byPrefix = new TreeMap<>();
     Comparator<MatchRow> preference = Comparator.comparing(MatchRow::tier)
-        .thenComparing(MatchRow::listCode);
+        .thenComparing(MatchRow::listCode, Comparator.reverseOrder());
     for (MatchRow r : rows) {
       MatchRow other = byPrefix.get(r.prefix());
       if (other == null) {

@@ -23,8 +23,14 @@ import org.dualflow.Periods;
  * against the current directory, where the user typed them. Values with a URI scheme
  * ({@code hdfs://}, {@code s3a://}, {@code file:}) are used as they are.
  */
-public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, List<String>> inputs,
-    String warehouse, String lists, Periods periods, Path referenceDir) {
+public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, String> origins,
+    Map<String, List<String>> inputs, String warehouse, String lists, Periods periods,
+    Path referenceDir) {
+
+  /** Where a key was set: the job file, or "--set key" on the command line. */
+  public String origin(JobKey key) {
+    return origins.get(key.key());
+  }
 
   /** Input keys and the source each one feeds. */
   static final Map<JobKey, String> INPUT_KEYS = Map.of(JobKey.INPUT_COMTRADE, "comtrade");
@@ -48,9 +54,11 @@ public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, 
     Path jobDir = file.getParent();
     Map<String, String> raw = new TreeMap<>();
     Map<String, Path> base = new TreeMap<>();
+    Map<String, String> from = new TreeMap<>();   // where each key was set, for messages
     for (String name : props.stringPropertyNames()) {
       raw.put(name.trim(), props.getProperty(name).trim());
       base.put(name.trim(), jobDir);
+      from.put(name.trim(), file.toString());
     }
     for (String o : overrides) {
       int eq = o.indexOf('=');
@@ -58,13 +66,14 @@ public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, 
         throw new ConfigException("Invalid --set " + o + ": expected key=value, e.g. --set "
             + "periods=2024-01..2024-12");
       }
-      raw.put(o.substring(0, eq).trim(), o.substring(eq + 1).trim());
-      base.put(o.substring(0, eq).trim(), cwd);
+      String key = o.substring(0, eq).trim();
+      raw.put(key, o.substring(eq + 1).trim());
+      base.put(key, cwd);
+      from.put(key, "--set " + key);
     }
-    String origin = file.toString();
     for (String key : raw.keySet()) {
       if (JobKey.of(key).isEmpty()) {
-        throw new ConfigException("Unknown key " + key + " in " + origin + " (did you mean "
+        throw new ConfigException("Unknown key " + key + " in " + from.get(key) + " (did you mean "
             + JobKey.closest(key).key() + "?); known keys: " + Arrays.stream(JobKey.values())
             .map(JobKey::key).toList());
       }
@@ -84,17 +93,20 @@ public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, 
       }
     }
 
+    String origin = file.toString();
+    java.util.function.Function<JobKey, String> where = k -> from.getOrDefault(k.key(), origin);
     String warehouse = settings.get(JobKey.WAREHOUSE.key());
     if (warehouse == null) {
       throw new ConfigException("Missing key warehouse in " + origin + ": set warehouse=<output "
           + "directory>, e.g. warehouse=../target/warehouse");
     }
     if (warehouse.contains(",")) {
-      throw new ConfigException("Invalid warehouse in " + origin + ": '" + warehouse
+      throw new ConfigException("Invalid warehouse in " + where.apply(JobKey.WAREHOUSE) + ": '" + warehouse
           + "' is several paths; give one directory");
     }
     if (!warehouse.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") && Files.isRegularFile(Path.of(warehouse))) {
-      throw new ConfigException("Invalid warehouse in " + origin + ": " + warehouse + " is a file; "
+      throw new ConfigException("Invalid warehouse in " + where.apply(JobKey.WAREHOUSE) + ": "
+          + warehouse + " is a file; "
           + "point warehouse at a directory (it is created if missing)");
     }
     Map<String, List<String>> inputs = new LinkedHashMap<>();
@@ -119,18 +131,24 @@ public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, 
     try {
       periods = Periods.parse(settings.get(JobKey.PERIODS.key()));
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("Invalid periods in " + origin + ": " + e.getMessage());
+      throw new ConfigException("Invalid periods in " + where.apply(JobKey.PERIODS) + ": "
+          + e.getMessage());
     }
     Path referenceDir = null;
     String ref = settings.get(JobKey.REFERENCE_DIR.key());
     if (!ref.equals(JobKey.REFERENCE_DIR.defaultValue())) {
       referenceDir = Path.of(ref.startsWith("file:") ? ref.substring(5) : ref);
       if (!Files.isDirectory(referenceDir)) {
-        throw new ConfigException("Invalid reference.dir in " + origin + ": " + ref
+        throw new ConfigException("Invalid reference.dir in " + where.apply(JobKey.REFERENCE_DIR)
+            + ": " + ref
             + " is not a directory; remove the key to use the bundled reference data");
       }
     }
-    return new JobConfig(file, Collections.unmodifiableMap(settings),
+    Map<String, String> origins = new TreeMap<>();
+    for (JobKey k : JobKey.values()) {
+      origins.put(k.key(), where.apply(k));
+    }
+    return new JobConfig(file, Collections.unmodifiableMap(settings), origins,
         Collections.unmodifiableMap(inputs), warehouse, settings.get(JobKey.LISTS.key()), periods,
         referenceDir);
   }

@@ -61,7 +61,7 @@ public final class Main {
     try {
       if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")
           || args[0].equals("-h")) {
-        out.println(usage());
+        (args.length == 0 ? err : out).println(usage());
         return args.length == 0 ? USAGE : OK;
       }
       String command = args[0];
@@ -146,7 +146,8 @@ public final class Main {
     try {
       lists = reference.codeLists().select(config.lists());
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("Invalid lists in " + config.jobFile() + ": " + e.getMessage());
+      throw new ConfigException("Invalid lists in " + config.origin(JobKey.LISTS) + ": "
+          + e.getMessage());
     }
     Configuration hadoop = hadoopConfFromSparkProperties();
     List<Ingest.InputRef> inputs = new ArrayList<>();
@@ -155,9 +156,11 @@ public final class Main {
         try {
           inputs.addAll(InputDiscovery.expand(e.getKey(), location, hadoop));
         } catch (InputDiscovery.NoMatchException miss) {
-          throw new ConfigException("Cannot find input for input." + e.getKey() + ": "
-              + location + " (" + miss.getMessage() + "); fix the path in " + config.jobFile()
-              + " or pass --set input." + e.getKey() + "=<path>");
+          String key = "input." + e.getKey();
+          String origin = config.origins().getOrDefault(key, config.jobFile().toString());
+          throw new ConfigException("Cannot find input for " + key + ": " + location + " ("
+              + miss.getMessage() + "); fix the path in " + origin
+              + (origin.startsWith("--set") ? "" : " or pass --set " + key + "=<path>"));
         }
       }
     }
@@ -207,14 +210,12 @@ public final class Main {
     return SparkSession.builder().config(conf).getOrCreate();
   }
 
-  /** An exception as one line: its message, or its type when it has none. */
+  /** An exception as one line: the first non-blank line of its message, or its type. */
   static String oneLine(Throwable e) {
     String m = e.getMessage();
-    if (m == null || m.isBlank()) {
-      return e.getClass().getSimpleName();
-    }
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
+    return m == null ? e.getClass().getSimpleName()
+        : m.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst()
+            .orElse(e.getClass().getSimpleName());
   }
 
   static <T extends Throwable> T findCause(Throwable e, Class<T> type) {

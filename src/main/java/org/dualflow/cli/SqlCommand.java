@@ -58,7 +58,8 @@ final class SqlCommand {
       }
     }
     if (warehouse == null) {
-      throw new ConfigException("Missing --warehouse <dir> for sql");
+      throw new ConfigException("Missing --warehouse <dir> for sql, e.g. jobs/dualflow sql "
+          + "--warehouse target/sample-warehouse \"SELECT count(*) FROM flows_monthly\"");
     }
     if (query == null) {
       throw new ConfigException("Missing query: jobs/dualflow sql --warehouse <dir> \"SELECT ...\"");

@@ -34,8 +34,9 @@ class MatchTableTest {
     assertThat(hs2017.get("854890").listCode()).isEqualTo("854800");
     assertThat(hs2017.get("852580").listCode()).isEqualTo("852589");
     assertThat(hs2017.get("880330").listCode()).isEqualTo("880730");
-    // 854151 and 854159 both come from 854150; one record cannot be split, the lower code wins.
-    assertThat(hs2017.get("854150").listCode()).isEqualTo("854151");
+    // 854151 and 854159 both come from 854150; one record cannot be split: the residual
+    // "other" subheading continues the old one.
+    assertThat(hs2017.get("854150").listCode()).isEqualTo("854159");
     assertThat(hs2017.values()).filteredOn(MatchRow::hsMapped).extracting(MatchRow::prefix)
         .containsExactlyInAnyOrder("854140", "854150", "854890", "852580", "880330");
     assertThat(hs2017.get("854231").hsMapped()).isFalse();

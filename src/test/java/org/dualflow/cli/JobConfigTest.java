@@ -46,6 +46,15 @@ class JobConfigTest {
   }
 
   @Test
+  void aMistakeInSetIsBlamedOnSetNotOnTheJobFile() throws IOException {
+    Path file = job("input.comtrade=a.csv\nwarehouse=wh\n");
+    assertThatThrownBy(() -> JobConfig.load(file, List.of("warehose=x"), dir))
+        .hasMessageStartingWith("Unknown key warehose in --set warehose (did you mean warehouse?)");
+    assertThatThrownBy(() -> JobConfig.load(file, List.of("periods=2024"), dir))
+        .hasMessageStartingWith("Invalid periods in --set periods: ");
+  }
+
+  @Test
   void missingWarehouseInputOrFileAndBadPeriodsAreOneLineErrors() throws IOException {
     assertThatThrownBy(() -> JobConfig.load(job("input.comtrade=a.csv\n"), List.of(), dir))
         .hasMessageStartingWith("Missing key warehouse in ");
