@@ -51,15 +51,42 @@ class CliIT {
     Files.createDirectories(dir.resolve("ref"));
     csv("ref/countries.csv", "iso3,name_en\nARM,Armenia\n");
     assertOneLineError(runJob("input.comtrade=a.csv\nwarehouse=wh\nreference.dir=ref\n"), 2,
-        "Invalid reference file " + dir.resolve("ref/countries.csv") + ": missing column m49");
+        "Invalid reference file " + dir.resolve("ref/countries.csv") + ": missing column iso2");
     assertOneLineError(runJob("input.comtrade=a.csv\nwarehouse=wh\n", "--bogus"), 2,
         "Unknown option --bogus");
     assertOneLineError(runJob("input.comtrade=a.csv\nwarehouse=a.csv\n"), 2,
         "Invalid warehouse in " + dir.resolve("job.properties") + ": " + dir.resolve("a.csv")
             + " is a file");
+    assertOneLineError(runJob("input.gaac=a.csv\nwarehouse=wh\n"), 2,
+        "Unknown key input.gaac in " + dir.resolve("job.properties") + " (did you mean input.gacc?)");
+    assertOneLineError(runJob("input.gacc=a.csv\ninput.gacc.flw=import\nwarehouse=wh\n"), 2,
+        "Invalid input in " + dir.resolve("job.properties") + ": input.gacc.flw is not an option "
+            + "of gacc; its options: mapping, encoding, flow, period");
+    assertOneLineError(runJob("input.comtrade=a.csv\nwarehouse=wh\nquality.max-reject-ratio=5%\n"),
+        2, "Invalid quality.max-reject-ratio in ");
     Launcher.Result usage = Launcher.run(dir);
     assertThat(usage.exitCode()).isEqualTo(2);
     assertThat(usage.stderr()).contains("usage: jobs/dualflow run", "input.comtrade");
+  }
+
+  @Test
+  void aFileRejectingMoreThanAllowedStopsTheRunWith3AndPublishesNothing() throws Exception {
+    // Two lines of four are bad: 50% against a limit of 10%.
+    csv("half.csv", EndToEndIT.HEADER + "\n" + EndToEndIT.A.get(0) + "\n" + EndToEndIT.A.get(5)
+        + "\n" + EndToEndIT.A.get(11) + "\n" + EndToEndIT.A.get(12) + "\n");
+    Launcher.Result r = runJob("input.comtrade=half.csv\nwarehouse=wh\n"
+        + "quality.max-reject-ratio=0.1\n");
+    assertOneLineError(r, 3, "Quality gate: file:" + dir.resolve("half.csv")
+        + " rejects 50.0% (2 of 4), above quality.max-reject-ratio 0.1; nothing was published");
+    try (var tables = Files.list(dir.resolve("wh"))) {
+      assertThat(tables.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("quality_report", "run_manifest");
+    }
+    org.apache.spark.sql.Row q = SparkTestSession.get().read()
+        .schema(org.dualflow.schema.TableSchema.load("quality_report").schema())
+        .parquet(dir.resolve("wh/quality_report").toString()).first();
+    assertThat(q.<String>getAs("gate")).isEqualTo("over_limit");
+    assertThat(q.<Double>getAs("reject_ratio")).isEqualTo(0.5);
   }
 
   @Test
@@ -97,14 +124,14 @@ class CliIT {
     Files.write(dir.resolve("gbk.csv"), all);
     Launcher.Result r = runJob("input.comtrade=gbk.csv\nwarehouse=wh\n");
     assertOneLineError(r, 3, "Cannot read file:" + dir.resolve("gbk.csv")
-        + ": it is not valid UTF-8; save it as UTF-8");
+        + ": it has bytes that are not valid in its encoding");
     assertThat(Files.exists(dir.resolve("wh/trade_records"))).isFalse();
     // Nothing published, but the failed run is on record.
     org.apache.spark.sql.Row failed = SparkTestSession.get().read()
         .schema(org.dualflow.schema.TableSchema.load("run_manifest").schema())
         .parquet(dir.resolve("wh/run_manifest").toString()).first();
     assertThat(failed.<String>getAs("status")).isEqualTo("failed");
-    assertThat(failed.<String>getAs("status_reason")).contains("is not valid UTF-8");
+    assertThat(failed.<String>getAs("status_reason")).contains("not valid in its encoding");
     assertThat(Files.list(dir.resolve("wh")).map(p -> p.getFileName().toString()))
         .containsExactly("run_manifest");
   }

@@ -82,11 +82,11 @@ class EndToEndIT {
   void theRunSucceedsAndPrintsItsCounts() {
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     assertThat(run.stdout()).contains("succeeded")
-        .containsPattern("input/a\\.csv\\s+16\\s+11\\s+5\\s+0")
-        .containsPattern("input/b\\.csv\\.gz\\s+2\\s+1\\s+1\\s+0")
-        .containsPattern("total \\(2 files\\)\\s+18\\s+12\\s+6\\s+0")
+        .containsPattern("input/a\\.csv\\s+comtrade\\s+16\\s+11\\s+5\\s+0\\s+0\\s+31\\.3%")
+        .containsPattern("input/b\\.csv\\.gz\\s+comtrade\\s+2\\s+1\\s+1\\s+1\\s+0\\s+0\\.0%")
+        .containsPattern("total \\(2 files\\)\\s+18\\s+12\\s+6\\s+1\\s+0")
         .contains("Tables written: trade_records 12, rejected_records 6, dual_use_flows 8, "
-            + "flows_monthly 6, run_manifest 1");
+            + "flows_monthly 6, quality_report 2, run_manifest 1");
     assertThat(run.stderr()).doesNotContain("Exception");
   }
 
@@ -176,7 +176,7 @@ class EndToEndIT {
   void everyWrittenTableMatchesItsSchemaFile() {
     SparkSession spark = SparkTestSession.get();
     for (String name : List.of("trade_records", "rejected_records", "dual_use_flows",
-        "flows_monthly", "run_manifest")) {
+        "flows_monthly", "run_manifest", "quality_report")) {
       TableSchema expected = TableSchema.load(name);
       // Read without a schema: what the files and folders themselves say.
       Dataset<Row> written = spark.read().parquet(work.resolve("wh").resolve(name).toString());
@@ -193,11 +193,31 @@ class EndToEndIT {
   }
 
   @Test
+  void theQualityReportConservesEveryFileAndFollowsTheValueThrough() {
+    Map<String, String> rows = new TreeMap<>();
+    for (Row r : table("quality_report").collectAsList()) {
+      rows.put(r.<String>getAs("source_file").replaceAll(".*/", ""), r.getAs("rows_read") + " "
+          + r.getAs("rows_accepted") + " " + r.getAs("rows_rejected") + " "
+          + r.getAs("rows_duplicate") + " " + r.getAs("rows_unknown_country") + " "
+          + r.getAs("rows_countable") + " " + r.getAs("rows_unmatched") + " "
+          + r.getAs("value_accepted_usd") + " " + r.getAs("value_countable_usd") + " "
+          + r.getAs("value_classified_usd") + " " + r.getAs("gate"));
+    }
+    // a.csv: lines 2-12 accepted; countable 2, 3, 7, 8, 9, 10, 11, 12 (not the aggregate 4,
+    // break-down 5, World 6); 9 is not CHPL. Accepted value: 1000.25 + 500.50 + 1000.25
+    // + 600.00 + 9999.00 + 2000.00 + 300.00 + 50000.00 + 2100.00 + 7000.00 + 400.00 = 74900.00;
+    // countable: 74900.00 - 1000.25 - 600.00 - 9999.00 = 63300.75; classified: that - 50000.00.
+    assertThat(rows).containsExactlyEntriesOf(new TreeMap<>(Map.of(
+        "a.csv", "16 11 5 0 1 8 1 74900.00 63300.75 13300.75 ok",
+        "b.csv.gz", "2 1 1 1 0 1 0 77.70 77.70 77.70 ok")));
+  }
+
+  @Test
   void duckDbReadsEveryTableWithTheDocumentedGlob() throws Exception {
     try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:");
         java.sql.Statement st = duck.createStatement()) {
       for (String name : List.of("trade_records", "rejected_records", "dual_use_flows",
-          "flows_monthly", "run_manifest")) {
+          "flows_monthly", "run_manifest", "quality_report")) {
         String source = "read_parquet('" + work.resolve("wh").resolve(name)
             + "/**/*.parquet', hive_partitioning = true)";
         try (java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM " + source)) {

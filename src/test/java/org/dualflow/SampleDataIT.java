@@ -35,10 +35,15 @@ class SampleDataIT {
         "warehouse=" + warehouse);
   }
 
-  private static Dataset<Row> flows() {
+  private static Dataset<Row> allFlows() {
     return SparkTestSession.get().read().schema(TableSchema.load("flows_monthly").schema())
-        .parquet(warehouse.resolve("flows_monthly").toString())
-        .where("list_id = 'chpl' AND reported_by = 'exporter' AND importer_iso3 = 'RUS'");
+        .parquet(warehouse.resolve("flows_monthly").toString());
+  }
+
+  /** The figures the sample is calibrated to are Comtrade's. */
+  private static Dataset<Row> flows() {
+    return allFlows().where("source = 'comtrade' AND list_id = 'chpl' "
+        + "AND reported_by = 'exporter' AND importer_iso3 = 'RUS'");
   }
 
   private static BigDecimal total(Column filter) {
@@ -108,6 +113,39 @@ class SampleDataIT {
   }
 
   @Test
+  void chinasOwnStatisticsSitBesideComtradeAndRussiasDeclarations() {
+    List<String> sides = allFlows().where("exporter_iso3 = 'CHN' AND importer_iso3 = 'RUS'")
+        .select("source", "reported_by", "value_basis").distinct()
+        .orderBy("source").collectAsList().stream()
+        .map(r -> r.getString(0) + " " + r.getString(1) + " " + r.getString(2)).toList();
+    assertThat(sides).containsExactly("comtrade exporter FOB", "declarations importer CIF",
+        "gacc exporter FOB");
+    // The yuan file's months, January to June 2024, are all there.
+    assertThat(allFlows().where("source = 'gacc'").select("period").distinct().count())
+        .isEqualTo(7);
+  }
+
+  @Test
+  void theQualityReportConservesEveryFile() {
+    Dataset<Row> q = SparkTestSession.get().read().schema(TableSchema.load("quality_report")
+        .schema()).parquet(warehouse.resolve("quality_report").toString());
+    assertThat(q.count()).isEqualTo(11);
+    assertThat(q.collectAsList()).allSatisfy(r -> {
+      assertThat(r.<Long>getAs("rows_read")).isEqualTo(r.<Long>getAs("rows_accepted")
+          + r.<Long>getAs("rows_rejected") + r.<Long>getAs("rows_outside_periods"));
+      assertThat(r.<BigDecimal>getAs("value_classified_usd"))
+          .isLessThanOrEqualTo(r.<BigDecimal>getAs("value_countable_usd"));
+      assertThat(r.<BigDecimal>getAs("value_countable_usd"))
+          .isLessThanOrEqualTo(r.<BigDecimal>getAs("value_accepted_usd"));
+    });
+    Row decl = q.where("source = 'declarations'").first();
+    assertThat(decl.<Long>getAs("rows_duplicate")).isEqualTo(1);
+    assertThat(decl.<Long>getAs("rows_unknown_country")).isEqualTo(1);
+    // Shoes (6403) are in the declarations, and on no list.
+    assertThat(decl.<Long>getAs("rows_unmatched")).isPositive();
+  }
+
+  @Test
   void everyDeliberateDefectIsQuarantinedAndEveryFileConserved() {
     Dataset<Row> rejected = SparkTestSession.get().read()
         .schema(TableSchema.load("rejected_records").schema())
@@ -116,16 +154,27 @@ class SampleDataIT {
     for (Row r : rejected.groupBy("reason_code").count().collectAsList()) {
       byReason.put(r.getString(0), r.getLong(1));
     }
-    // sample-data/README.md lists them: 84 re-downloaded Armenian 2023 rows (one revised), and
-    // one line for each other defect except two field-count lines.
-    assertThat(byReason).containsExactlyEntriesOf(new TreeMap<>(Map.of(
-        "duplicate", 83L, "conflicting_duplicate", 1L, "field_count", 2L, "not_numeric", 1L,
-        "unknown_country", 1L, "missing_commodity_code", 1L, "value_overflow", 1L,
-        "inconsistent_country", 1L, "unsupported_classification", 1L, "bad_period", 1L)));
+    // sample-data/README.md lists them. Comtrade: 84 re-downloaded Armenian 2023 rows (one
+    // revised), two field-count lines and one of each other defect. China customs: partner 999,
+    // a cut line, "1,2x0". Declarations: an item sent twice, АТЛАНТИДА, 31.13.2023, a cut line.
+    // Comext: "12,500" where a plain number belongs, flow 7.
+    Map<String, Long> expected = new TreeMap<>();
+    expected.put("duplicate", 83L + 1);
+    expected.put("conflicting_duplicate", 1L);
+    expected.put("field_count", 2L + 1 + 1);
+    expected.put("not_numeric", 1L + 1 + 1);
+    expected.put("unknown_country", 1L + 1 + 1);
+    expected.put("missing_commodity_code", 1L);
+    expected.put("value_overflow", 1L);
+    expected.put("inconsistent_country", 1L);
+    expected.put("unsupported_classification", 1L);
+    expected.put("bad_period", 1L + 1);
+    expected.put("unsupported_value", 1L);
+    assertThat(byReason).containsExactlyEntriesOf(expected);
     Row manifest = SparkTestSession.get().read().schema(TableSchema.load("run_manifest").schema())
         .parquet(warehouse.resolve("run_manifest").toString()).first();
     List<Row> inputs = manifest.getList(manifest.fieldIndex("inputs"));
-    assertThat(inputs).hasSize(7).allSatisfy(in ->
+    assertThat(inputs).hasSize(11).allSatisfy(in ->
         assertThat(in.getLong(4)).isEqualTo(in.getLong(5) + in.getLong(6) + in.getLong(7)));
   }
 }

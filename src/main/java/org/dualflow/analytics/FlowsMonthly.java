@@ -15,7 +15,8 @@ import org.apache.spark.sql.Row;
  *
  * <p>Only monthly export and import records count. Annual records would double the months they
  * cover; Comtrade's re-exports and re-imports are "of which" lines inside exports and imports.
- * Exporter-reported (FOB) and importer-reported (CIF) values stay in separate rows.
+ * Exporter-reported (FOB) and importer-reported (CIF) values stay in separate rows, and so do
+ * sources: China's exports appear once from Comtrade and once from China customs (GACC).
  */
 public final class FlowsMonthly {
 
@@ -25,7 +26,8 @@ public final class FlowsMonthly {
   public static Dataset<Row> from(Dataset<Row> dualUseFlows) {
     return dualUseFlows
         .filter(col("freq").equalTo("M").and(col("flow").isin("export", "import")))
-        .groupBy(col("period"), col("exporter_iso3"), col("importer_iso3"), col("reported_by"),
+        .groupBy(col("period"), col("source"), col("exporter_iso3"), col("importer_iso3"),
+            col("reported_by"),
             col("value_basis"), col("list_id"), col("list_version"), col("tier"), col("hs6"))
         .agg(sum("value_usd").as("value_usd"),
             sum("net_kg").as("net_kg"),

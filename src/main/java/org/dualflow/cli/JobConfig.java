@@ -24,16 +24,13 @@ import org.dualflow.Periods;
  * ({@code hdfs://}, {@code s3a://}, {@code file:}) are used as they are.
  */
 public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, String> origins,
-    Map<String, List<String>> inputs, String warehouse, String lists, Periods periods,
-    Path referenceDir) {
+    Map<String, List<String>> inputs, Map<String, Map<String, String>> sourceOptions,
+    String warehouse, String lists, Periods periods, Path referenceDir, Double maxRejectRatio) {
 
   /** Where a key was set: the job file, or "--set key" on the command line. */
   public String origin(JobKey key) {
     return origins.get(key.key());
   }
-
-  /** Input keys and the source each one feeds. */
-  static final Map<JobKey, String> INPUT_KEYS = Map.of(JobKey.INPUT_COMTRADE, "comtrade");
 
   /**
    * @param overrides {@code key=value} pairs from {@code --set}, applied after the file
@@ -72,7 +69,7 @@ public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, 
       from.put(key, "--set " + key);
     }
     for (String key : raw.keySet()) {
-      if (JobKey.of(key).isEmpty()) {
+      if (JobKey.of(key).isEmpty() && !JobKey.isSourceKey(key)) {
         throw new ConfigException("Unknown key " + key + " in " + from.get(key) + " (did you mean "
             + JobKey.closest(key).key() + "?); known keys: " + Arrays.stream(JobKey.values())
             .map(JobKey::key).toList());
@@ -92,6 +89,52 @@ public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, 
         settings.put(k.key(), value);
       }
     }
+    // Any source: input.<source> (paths) and input.<source>.<option> (mapping is a path).
+    Map<String, List<String>> inputs = new LinkedHashMap<>();
+    Map<String, Map<String, String>> sourceOptions = new TreeMap<>();
+    for (Map.Entry<String, String> e : raw.entrySet()) {
+      String key = e.getKey();
+      if (!JobKey.isSourceKey(key) || e.getValue().isEmpty()) {
+        continue;
+      }
+      String[] parts = key.split("\\.");
+      if (parts.length == 2) {
+        String value = resolveAll(e.getValue(), base.get(key));
+        settings.put(key, value);
+        List<String> locations = new ArrayList<>();
+        for (String part : value.split(",")) {
+          if (!part.isBlank()) {
+            locations.add(part.trim());
+          }
+        }
+        inputs.put(parts[1], Collections.unmodifiableList(locations));
+      } else {
+        String value = parts[2].equals("mapping") ? resolve(e.getValue(), base.get(key))
+            : e.getValue();
+        settings.put(key, value);
+        sourceOptions.computeIfAbsent(parts[1], x -> new TreeMap<>()).put(parts[2], value);
+      }
+    }
+    for (String source : inputs.keySet()) {
+      boolean ownMapping = sourceOptions.getOrDefault(source, Map.of()).containsKey("mapping");
+      if (!ownMapping && !org.dualflow.ingest.SourceCatalog.isKnown(source)) {
+        String key = "input." + source;
+        String closest = org.dualflow.ingest.SourceCatalog.known().stream()
+            .map(k -> "input." + k)
+            .min(java.util.Comparator.comparingInt(k -> JobKey.distance(k, key))).orElseThrow();
+        throw new ConfigException("Unknown key " + key + " in " + from.get(key)
+            + " (did you mean " + closest + "?); sources: "
+            + org.dualflow.ingest.SourceCatalog.known() + ", or read a new one with " + key
+            + ".mapping=<mapping file>");
+      }
+    }
+    for (String source : sourceOptions.keySet()) {
+      if (!inputs.containsKey(source)) {
+        throw new ConfigException("Invalid input." + source + ".* in " + from.getOrDefault(
+            "input." + source, file.toString()) + ": options are set but input." + source
+            + " is not; set input." + source + "=<files> or remove the options");
+      }
+    }
 
     String origin = file.toString();
     java.util.function.Function<JobKey, String> where = k -> from.getOrDefault(k.key(), origin);
@@ -109,23 +152,24 @@ public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, 
           + warehouse + " is a file; "
           + "point warehouse at a directory (it is created if missing)");
     }
-    Map<String, List<String>> inputs = new LinkedHashMap<>();
-    for (Map.Entry<JobKey, String> e : INPUT_KEYS.entrySet()) {
-      String value = settings.get(e.getKey().key());
-      if (value != null) {
-        List<String> locations = new ArrayList<>();
-        for (String part : value.split(",")) {
-          if (!part.isBlank()) {
-            locations.add(part.trim());
-          }
-        }
-        inputs.put(e.getValue(), Collections.unmodifiableList(locations));
-      }
-    }
     if (inputs.isEmpty()) {
-      throw new ConfigException("Missing input in " + origin + ": set "
-          + INPUT_KEYS.keySet().stream().map(JobKey::key).sorted().toList()
-          + ", e.g. input.comtrade=../sample-data/comtrade");
+      throw new ConfigException("Missing input in " + origin + ": set input.comtrade, "
+          + "input.gacc, input.declarations or input.comext, e.g. "
+          + "input.comtrade=../sample-data/comtrade");
+    }
+    Double maxRejectRatio = null;
+    String ratio = settings.get(JobKey.QUALITY_MAX_REJECT_RATIO.key());
+    if (!ratio.equals("none")) {
+      try {
+        maxRejectRatio = Double.valueOf(ratio);
+      } catch (NumberFormatException e) {
+        maxRejectRatio = Double.NaN;
+      }
+      if (maxRejectRatio.isNaN() || maxRejectRatio < 0 || maxRejectRatio > 1) {
+        throw new ConfigException("Invalid quality.max-reject-ratio in "
+            + where.apply(JobKey.QUALITY_MAX_REJECT_RATIO) + ": '" + ratio
+            + "' is not a share between 0 and 1, like 0.05");
+      }
     }
     Periods periods;
     try {
@@ -148,9 +192,10 @@ public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, 
     for (JobKey k : JobKey.values()) {
       origins.put(k.key(), where.apply(k));
     }
+    from.forEach(origins::putIfAbsent);
     return new JobConfig(file, Collections.unmodifiableMap(settings), origins,
-        Collections.unmodifiableMap(inputs), warehouse, settings.get(JobKey.LISTS.key()), periods,
-        referenceDir);
+        Collections.unmodifiableMap(inputs), Collections.unmodifiableMap(sourceOptions),
+        warehouse, settings.get(JobKey.LISTS.key()), periods, referenceDir, maxRejectRatio);
   }
 
   private static String resolveAll(String value, Path base) {

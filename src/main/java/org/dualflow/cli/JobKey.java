@@ -8,13 +8,21 @@ import java.util.Optional;
 public enum JobKey {
   INPUT_COMTRADE("input.comtrade", null, true,
       "UN Comtrade final-data CSV input: a file, a directory or a glob; comma-separated for several"),
+  INPUT_GACC("input.gacc", null, true,
+      "China customs (GACC) statistics exports; options input.gacc.flow, .period, .encoding"),
+  INPUT_DECLARATIONS("input.declarations", null, true,
+      "Shipment-level import declarations; options input.declarations.mapping, .encoding, .reporter"),
+  INPUT_COMEXT("input.comext", null, true, "Eurostat Comext relational CSV"),
   WAREHOUSE("warehouse", null, true, "Output directory (local path or URI) holding one folder per table"),
   LISTS("lists", "chpl", false,
       "Code lists to apply: id (newest version), id@version or id@all; comma-separated"),
   PERIODS("periods", "all", false,
       "Months the run covers and replaces, like 2021-01..2024-12 or 2024-03; all = every month in the input"),
   REFERENCE_DIR("reference.dir", "bundled", true,
-      "Directory whose files replace the bundled reference files of the same name");
+      "Directory whose files replace the bundled reference files of the same name"),
+  QUALITY_MAX_REJECT_RATIO("quality.max-reject-ratio", "none", false,
+      "Largest share (0-1) of a file's records that may be rejected; above it the run fails "
+          + "with exit code 3 and publishes nothing");
 
   private final String key;
   private final String defaultValue;
@@ -44,6 +52,11 @@ public enum JobKey {
     return description;
   }
 
+  /** {@code input.<source>} or {@code input.<source>.<option>}, for any source. */
+  public static boolean isSourceKey(String key) {
+    return key.matches("input\\.[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)?");
+  }
+
   public static Optional<JobKey> of(String key) {
     return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst();
   }
@@ -55,7 +68,7 @@ public enum JobKey {
         .orElseThrow();
   }
 
-  private static int distance(String a, String b) {
+  static int distance(String a, String b) {
     int[] prev = new int[b.length() + 1];
     int[] cur = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {

@@ -17,7 +17,6 @@ import org.apache.logging.log4j.Logger;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.dualflow.classify.MatchTable;
-import org.dualflow.ingest.ComtradeFormat;
 import org.dualflow.ingest.Ingest;
 import org.dualflow.ingest.InputDiscovery;
 import org.dualflow.ingest.InputFileException;
@@ -30,7 +29,8 @@ import org.dualflow.reference.ReferenceFiles;
  * Entry point of {@code jobs/dualflow} and of {@code spark-submit --class org.dualflow.cli.Main}.
  *
  * <p>Exit codes: 0 success; 2 usage or configuration (bad job file, unknown key, missing input,
- * unreadable reference file); 3 input (an empty or unreadable input file); 4 runtime failure.
+ * unreadable reference file); 3 input (an empty or unreadable input file) or quality gate (a
+ * file rejecting more than quality.max-reject-ratio); 4 runtime failure.
  * A user's mistake is one line on stderr, never a stack trace.
  */
 public final class Main {
@@ -75,6 +75,9 @@ public final class Main {
     } catch (ConfigException | ReferenceDataException e) {
       err.println("dualflow: " + e.getMessage());
       return USAGE;
+    } catch (RunJob.QualityGateException e) {
+      err.println("dualflow: " + e.getMessage());
+      return INPUT;
     } catch (Exception e) {
       // Spark's SparkException is a checked Scala exception that javac cannot see coming.
       InputFileException input = findCause(e, InputFileException.class);
@@ -149,6 +152,13 @@ public final class Main {
       throw new ConfigException("Invalid lists in " + config.origin(JobKey.LISTS) + ": "
           + e.getMessage());
     }
+    Map<String, SourceFormat> formats;
+    try {
+      formats = org.dualflow.ingest.SourceCatalog.resolve(config.inputs().keySet(),
+          config.sourceOptions(), reference.countries(), reference.fx());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("Invalid input in " + config.jobFile() + ": " + e.getMessage());
+    }
     Configuration hadoop = hadoopConfFromSparkProperties();
     List<Ingest.InputRef> inputs = new ArrayList<>();
     for (Map.Entry<String, List<String>> e : config.inputs().entrySet()) {
@@ -164,8 +174,6 @@ public final class Main {
         }
       }
     }
-    Map<String, SourceFormat> formats = Map.of(ComtradeFormat.NAME,
-        new ComtradeFormat(reference.countries()));
     Map<String, String> hadoopSettings = new java.util.HashMap<>();
     hadoop.forEach(e -> hadoopSettings.put(e.getKey(), e.getValue()));
     for (Ingest.InputRef in : inputs) {

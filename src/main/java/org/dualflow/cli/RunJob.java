@@ -2,9 +2,14 @@ package org.dualflow.cli;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -13,43 +18,85 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.dualflow.analytics.FlowsMonthly;
 import org.dualflow.classify.Classifier;
 import org.dualflow.classify.MatchRow;
-import org.dualflow.ingest.ComtradeFormat;
 import org.dualflow.ingest.Ingest;
 import org.dualflow.ingest.Ingested;
+import org.dualflow.ingest.Rejection;
 import org.dualflow.ingest.SourceFormat;
 import org.dualflow.publish.RunManifest;
 import org.dualflow.publish.Warehouse;
+import org.dualflow.reference.ReferenceData;
 import org.dualflow.schema.TableSchema;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * One run of the pipeline: ingest, classify, aggregate, publish, record. Reading and writing
- * happen here; the transformations it calls are pure.
+ * One run of the pipeline: ingest, check quality, classify, aggregate, publish, record. Reading
+ * and writing happen here; the transformations it calls are pure.
  */
 final class RunJob {
 
   private static final Logger LOG = LogManager.getLogger(RunJob.class);
 
-  /** The natural key of a record of each source: what makes two lines the same record. */
-  static final Map<String, List<String>> NATURAL_KEYS = Map.of(ComtradeFormat.NAME,
-      List.of("freq", "period", "flow", "reporter_iso3", "partner_iso3", "partner2_iso3",
-          "hs_edition", "hs_code", "customs_code", "transport_mode", "supply_mode"));
-
   static final List<String> TABLES = List.of("trade_records", "rejected_records",
       "dual_use_flows", "flows_monthly");
 
+  /** Everything checked on the driver before Spark starts. */
+  record PreparedRun(ReferenceData reference, List<Ingest.InputRef> inputs,
+      Map<String, SourceFormat> formats, List<MatchRow> matchTable) {
+  }
+
   /** What a run produced, for the summary. */
-  record Result(String runId, RunManifest manifest, Map<String, Long> rejectedByReason,
-      List<String> periods, long classifiedRecords, long hsMappedRecords,
-      Dataset<Row> flowsMonthly, double seconds) {
+  record Result(String runId, RunManifest manifest, List<FileStats> files,
+      Map<String, Long> rejectedByReason, List<String> periods, long classifiedRecords,
+      long hsMappedRecords, Dataset<Row> flowsMonthly, double seconds) {
+  }
+
+  /** One input file's numbers, for the manifest, the quality report and the gate. */
+  static final class FileStats {
+    final Ingest.InputRef input;
+    String sha256;
+    long read;
+    long accepted;
+    long rejected;
+    long outside;
+    long countable;
+    long classified;
+    final Map<String, Long> byReason = new TreeMap<>();
+    BigDecimal valueAccepted = BigDecimal.ZERO;
+    BigDecimal valueCountable = BigDecimal.ZERO;
+    BigDecimal valueClassified = BigDecimal.ZERO;
+
+    FileStats(Ingest.InputRef input) {
+      this.input = input;
+    }
+
+    long duplicates() {
+      return byReason.getOrDefault(Rejection.DUPLICATE, 0L)
+          + byReason.getOrDefault(Rejection.CONFLICTING_DUPLICATE, 0L);
+    }
+
+    /** Rejected records other than duplicates, over records in the run's months. */
+    double rejectRatio() {
+      long inScope = read - outside;
+      return inScope == 0 ? 0 : (double) (rejected - duplicates()) / inScope;
+    }
+  }
+
+  /** The run stopped because a file's reject share is above quality.max-reject-ratio. */
+  static final class QualityGateException extends RuntimeException {
+    QualityGateException(String message) {
+      super(message);
+    }
   }
 
   private RunJob() {
@@ -64,10 +111,10 @@ final class RunJob {
     for (String t : TABLES) {
       schemas.put(t, TableSchema.load(t));
     }
-    TableSchema manifestSchema = TableSchema.load("run_manifest");
     Dataset<Row> ingested = null;
+    Map<String, FileStats> stats = new LinkedHashMap<>();
+    boolean qualityWritten = false;
     try {
-      Map<String, SourceFormat> formats = prepared.formats();
       Map<String, String> hadoopConf = new HashMap<>();
       spark.sparkContext().hadoopConfiguration().forEach(e ->
           hadoopConf.put(e.getKey(), e.getValue()));
@@ -75,59 +122,27 @@ final class RunJob {
       Stopwatch watch = new Stopwatch();
       spark.sparkContext().setJobDescription("ingest: read, check and de-duplicate input");
       ingested = Ingest.markDuplicates(Ingest.withPeriodScope(
-          Ingest.withRecordIds(Ingest.read(spark, prepared.inputs(), formats, hadoopConf),
-              NATURAL_KEYS), config.periods()))
+          Ingest.withRecordIds(Ingest.read(spark, prepared.inputs(), prepared.formats(),
+              hadoopConf)), config.periods()))
           .persist(StorageLevel.MEMORY_AND_DISK());
 
-      // Per-file counts, conservation, and the months present, in one pass over the input.
-      List<Row> counts = ingested
-          .groupBy(col("source_file"), col("row_status"), col("reason_code"), col("period_key"))
-          .agg(count(lit(1)).as("n"), max("file_sha256").as("sha256"),
-              max("file_records").as("records"))
-          .collectAsList();
-      Map<String, long[]> perFile = new TreeMap<>();
-      Map<String, String> sha = new HashMap<>();
-      Map<String, Long> rejectedByReason = new TreeMap<>();
-      java.util.TreeSet<YearMonth> present = new java.util.TreeSet<>();
-      for (Row r : counts) {
-        String file = r.getString(0);
-        String status = r.getString(1);
-        long[] c = perFile.computeIfAbsent(file, f -> new long[4]);
-        long n = r.getLong(4);
-        switch (status) {
-          case Ingested.FILE -> {
-            c[0] = r.getLong(6);
-            sha.put(file, r.getString(5));
-          }
-          case Ingested.ACCEPTED -> c[1] += n;
-          case Ingested.REJECTED -> {
-            c[2] += n;
-            rejectedByReason.merge(r.getString(2), n, Long::sum);
-          }
-          case Ingest.OUTSIDE_PERIODS -> c[3] += n;
-          default -> throw new IllegalStateException("unknown row status " + status);
-        }
-        if (!status.equals(Ingested.FILE) && !status.equals(Ingest.OUTSIDE_PERIODS)
-            && !"unknown".equals(r.getString(3))) {
-          present.add(YearMonth.parse(r.getString(3)));
-        }
+      TreeSet<YearMonth> present = countFiles(ingested, prepared.inputs(), stats);
+      for (FileStats f : stats.values()) {
+        manifest.input(new RunManifest.Input(f.input.source(), f.input.uri(),
+            f.input.sizeBytes(), f.sha256, f.read, f.accepted, f.rejected, f.outside));
       }
       long[] total = new long[4];
-      for (Ingest.InputRef in : prepared.inputs()) {
-        long[] c = perFile.getOrDefault(in.uri(), new long[4]);
-        if (c[0] != c[1] + c[2] + c[3]) {
-          throw new IllegalStateException("Conservation broken for " + in.uri() + ": read " + c[0]
-              + " but accepted " + c[1] + " + rejected " + c[2] + " + outside " + c[3]);
-        }
-        for (int i = 0; i < 4; i++) {
-          total[i] += c[i];
-        }
-        manifest.input(new RunManifest.Input(in.source(), in.uri(), in.sizeBytes(),
-            sha.get(in.uri()), c[0], c[1], c[2], c[3]));
-      }
+      stats.values().forEach(f -> {
+        total[0] += f.read;
+        total[1] += f.accepted;
+        total[2] += f.rejected;
+        total[3] += f.outside;
+      });
       LOG.info("Stage ingest: {} files, {} records read, {} accepted, {} rejected, {} outside "
-          + "the periods ({})", perFile.size(), total[0], total[1], total[2], total[3],
+          + "the periods ({})", stats.size(), total[0], total[1], total[2], total[3],
           watch.lap());
+
+      checkQualityGate(config, stats, spark, warehouse, runId);
 
       // The months this run answers for.
       List<YearMonth> months = config.periods().isAll() ? List.copyOf(present)
@@ -142,28 +157,21 @@ final class RunJob {
           .withColumn("run_id", lit(runId));
       spark.sparkContext().setJobDescription("write trade_records");
       warehouse.stage(schemas.get("trade_records"), accepted);
-      long tradeRows = total[1];
-      LOG.info("Stage trade_records: {} rows ({})", tradeRows, watch.lap());
+      LOG.info("Stage trade_records: {} rows ({})", total[1], watch.lap());
 
       spark.sparkContext().setJobDescription("write rejected_records");
       warehouse.stage(schemas.get("rejected_records"),
           ingested.filter(col("row_status").equalTo(Ingested.REJECTED))
               .withColumn("run_id", lit(runId)));
-      long rejectedRows = total[2];
-      LOG.info("Stage rejected_records: {} rows ({})", rejectedRows, watch.lap());
+      LOG.info("Stage rejected_records: {} rows ({})", total[2], watch.lap());
 
       spark.sparkContext().setJobDescription("classify into dual_use_flows");
-      List<MatchRow> matchTable = prepared.matchTable();
-      warehouse.stage(schemas.get("dual_use_flows"), Classifier.classify(accepted, matchTable));
+      warehouse.stage(schemas.get("dual_use_flows"),
+          Classifier.classify(accepted, prepared.matchTable()));
       Dataset<Row> flows = warehouse.readStaged(schemas.get("dual_use_flows"));
-      Row classified = flows.agg(
-              org.apache.spark.sql.functions.countDistinct(col("record_id")),
-              count(org.apache.spark.sql.functions.when(col("is_hs_mapped"), lit(1))),
-              count(lit(1)))
-          .first();
-      long flowRows = classified.getLong(2);
-      LOG.info("Stage dual_use_flows: {} matches of {} records ({})", flowRows,
-          classified.getLong(0), watch.lap());
+      long[] classified = countClassified(flows, stats);
+      LOG.info("Stage dual_use_flows: {} matches of {} records ({})", classified[0],
+          classified[1], watch.lap());
 
       spark.sparkContext().setJobDescription("aggregate flows_monthly");
       warehouse.stage(schemas.get("flows_monthly"),
@@ -171,26 +179,32 @@ final class RunJob {
       long monthlyRows = warehouse.readStaged(schemas.get("flows_monthly")).count();
       LOG.info("Stage flows_monthly: {} rows ({})", monthlyRows, watch.lap());
 
-      Map<String, Long> written = Map.of("trade_records", tradeRows, "rejected_records",
-          rejectedRows, "dual_use_flows", flowRows, "flows_monthly", monthlyRows);
+      Map<String, Long> written = Map.of("trade_records", total[1], "rejected_records",
+          total[2], "dual_use_flows", classified[0], "flows_monthly", monthlyRows);
       for (String t : TABLES) {
         List<String> scope = t.equals("rejected_records") ? rejectKeys : dateKeys;
         List<String> replaced = warehouse.publish(schemas.get(t), scope);
         manifest.table(new RunManifest.Table(t, written.get(t), replaced));
       }
+      writeQualityReport(spark, warehouse, runId, stats, null);
+      qualityWritten = true;
       LOG.info("Stage publish: {} tables, {} months ({})", TABLES.size(), months.size(),
           watch.lap());
-      writeManifest(spark, warehouse, manifestSchema, manifest, "succeeded", null);
+      writeManifest(spark, warehouse, manifest, "succeeded", null);
       Dataset<Row> published = spark.read().schema(schemas.get("flows_monthly").schema())
           .parquet(warehouse.tablePath("flows_monthly").toString());
+      Map<String, Long> byReason = new TreeMap<>();
+      stats.values().forEach(f -> f.byReason.forEach((k, v) -> byReason.merge(k, v, Long::sum)));
       double seconds = (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0;
-      return new Result(runId, manifest, rejectedByReason, monthKeys, classified.getLong(0),
-          classified.getLong(1), published, seconds);
+      return new Result(runId, manifest, List.copyOf(stats.values()), byReason, monthKeys,
+          classified[1], classified[2], published, seconds);
     } catch (Exception e) {
       // Exception, not RuntimeException: a failed Spark job arrives as a checked SparkException.
       try {
-        writeManifest(spark, warehouse, manifestSchema, manifest, "failed",
-            Main.oneLine(e));
+        if (!qualityWritten && !stats.isEmpty() && !(e instanceof QualityGateException)) {
+          writeQualityReport(spark, warehouse, runId, stats, config.maxRejectRatio());
+        }
+        writeManifest(spark, warehouse, manifest, "failed", Main.oneLine(e));
       } catch (RuntimeException again) {
         LOG.warn("Cannot record the failed run in run_manifest: {}", again.getMessage());
       }
@@ -203,8 +217,122 @@ final class RunJob {
     }
   }
 
-  private static void writeManifest(SparkSession spark, Warehouse warehouse, TableSchema schema,
+  /**
+   * Per-file counts and values in one pass over the ingested rows, checks conservation
+   * (every record read is accepted, rejected or outside the periods), and returns the months
+   * present.
+   */
+  private static TreeSet<YearMonth> countFiles(Dataset<Row> ingested,
+      List<Ingest.InputRef> inputs, Map<String, FileStats> stats) {
+    List<Row> counts = ingested
+        .groupBy(col("source_file"), col("row_status"), col("reason_code"), col("period_key"),
+            col("is_countable"))
+        .agg(count(lit(1)).as("n"), max("file_sha256").as("sha256"),
+            max("file_records").as("records"), sum("value_usd").as("usd"))
+        .collectAsList();
+    for (Ingest.InputRef in : inputs) {
+      stats.put(in.uri(), new FileStats(in));
+    }
+    TreeSet<YearMonth> present = new TreeSet<>();
+    for (Row r : counts) {
+      FileStats f = stats.get(r.getString(0));
+      String status = r.getString(1);
+      long n = r.getLong(5);
+      BigDecimal usd = r.isNullAt(8) ? BigDecimal.ZERO : r.getDecimal(8);
+      switch (status) {
+        case Ingested.FILE -> {
+          f.read = r.getLong(7);
+          f.sha256 = r.getString(6);
+        }
+        case Ingested.ACCEPTED -> {
+          f.accepted += n;
+          f.valueAccepted = f.valueAccepted.add(usd);
+          if (!r.isNullAt(4) && r.getBoolean(4)) {
+            f.countable += n;
+            f.valueCountable = f.valueCountable.add(usd);
+          }
+        }
+        case Ingested.REJECTED -> {
+          f.rejected += n;
+          f.byReason.merge(r.getString(2), n, Long::sum);
+        }
+        case Ingest.OUTSIDE_PERIODS -> f.outside += n;
+        default -> throw new IllegalStateException("unknown row status " + status);
+      }
+      if (!status.equals(Ingested.FILE) && !status.equals(Ingest.OUTSIDE_PERIODS)
+          && !"unknown".equals(r.getString(3))) {
+        present.add(YearMonth.parse(r.getString(3)));
+      }
+    }
+    for (FileStats f : stats.values()) {
+      if (f.read != f.accepted + f.rejected + f.outside) {
+        throw new IllegalStateException("Conservation broken for " + f.input.uri() + ": read "
+            + f.read + " but accepted " + f.accepted + " + rejected " + f.rejected
+            + " + outside " + f.outside);
+      }
+    }
+    return present;
+  }
+
+  /**
+   * Matches, distinct records and concordance matches overall; per file, the records and
+   * value classified (a record matching several lists counts once).
+   */
+  private static long[] countClassified(Dataset<Row> flows, Map<String, FileStats> stats) {
+    Row overall = flows.agg(count(lit(1)), countDistinct(col("record_id")),
+        count(when(col("is_hs_mapped"), lit(1)))).first();
+    List<Row> perFile = flows.groupBy("source_file", "record_id")
+        .agg(first("value_usd").as("usd"))
+        .groupBy("source_file").agg(count(lit(1)), sum("usd")).collectAsList();
+    for (Row r : perFile) {
+      FileStats f = stats.get(r.getString(0));
+      f.classified = r.getLong(1);
+      f.valueClassified = r.getDecimal(2);
+    }
+    return new long[] {overall.getLong(0), overall.getLong(1), overall.getLong(2)};
+  }
+
+  /** Fails the run (exit 3, nothing published) when a file rejects more than allowed. */
+  private static void checkQualityGate(JobConfig config, Map<String, FileStats> stats,
+      SparkSession spark, Warehouse warehouse, String runId) {
+    Double limit = config.maxRejectRatio();
+    if (limit == null) {
+      return;
+    }
+    List<String> over = new ArrayList<>();
+    for (FileStats f : stats.values()) {
+      if (f.rejectRatio() > limit) {
+        over.add(String.format("%s rejects %.1f%% (%d of %d)", f.input.uri(),
+            100 * f.rejectRatio(), f.rejected - f.duplicates(), f.read - f.outside));
+      }
+    }
+    if (!over.isEmpty()) {
+      writeQualityReport(spark, warehouse, runId, stats, limit);
+      throw new QualityGateException("Quality gate: " + String.join("; ", over)
+          + ", above quality.max-reject-ratio " + limit + "; nothing was published (details: "
+          + "quality_report and run_manifest of run " + runId + ")");
+    }
+  }
+
+  private static void writeQualityReport(SparkSession spark, Warehouse warehouse, String runId,
+      Map<String, FileStats> stats, Double limit) {
+    TableSchema schema = TableSchema.load("quality_report");
+    List<Row> rows = new ArrayList<>();
+    for (FileStats f : stats.values()) {
+      boolean overLimit = limit != null && f.rejectRatio() > limit;
+      rows.add(RowFactory.create(runId, f.input.source(), f.input.uri(), f.read, f.accepted,
+          f.rejected, f.duplicates(), f.outside, CollectionConverters.asScala(f.byReason),
+          f.byReason.getOrDefault(Rejection.UNKNOWN_COUNTRY, 0L), f.rejectRatio(), f.countable,
+          f.countable - f.classified, f.valueAccepted, f.valueCountable, f.valueClassified,
+          overLimit ? "over_limit" : "ok"));
+    }
+    warehouse.stage(schema, spark.createDataFrame(rows, schema.schema()).coalesce(1));
+    warehouse.publish(schema, List.of());
+  }
+
+  private static void writeManifest(SparkSession spark, Warehouse warehouse,
       RunManifest manifest, String status, String reason) {
+    TableSchema schema = TableSchema.load("run_manifest");
     String version = RunJob.class.getPackage().getImplementationVersion();
     Row row = manifest.toRow(status, reason, Instant.now(), version == null ? "dev" : version,
         spark.version());
@@ -222,11 +350,5 @@ final class RunJob {
       last = now;
       return s;
     }
-  }
-
-  /** Everything checked on the driver before Spark starts. */
-  record PreparedRun(org.dualflow.reference.ReferenceData reference,
-      List<Ingest.InputRef> inputs, Map<String, SourceFormat> formats,
-      List<MatchRow> matchTable) {
   }
 }

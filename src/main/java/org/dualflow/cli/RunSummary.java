@@ -37,19 +37,21 @@ final class RunSummary {
     out.println("  lists      " + config.lists());
     out.println();
 
-    TextTable inputs = new TextTable(List.of("input", "read", "accepted", "rejected",
-        "outside periods"));
-    long[] total = new long[4];
-    for (RunManifest.Input in : result.manifest().inputs()) {
-      inputs.add(List.of(shorten(in.path(), cwd), n(in.rowsRead()), n(in.rowsAccepted()),
-          n(in.rowsRejected()), n(in.rowsOutsidePeriods())));
-      total[0] += in.rowsRead();
-      total[1] += in.rowsAccepted();
-      total[2] += in.rowsRejected();
-      total[3] += in.rowsOutsidePeriods();
+    TextTable inputs = new TextTable(List.of("input", "source", "read", "accepted", "rejected",
+        "of which duplicates", "outside periods", "reject %"));
+    long[] total = new long[5];
+    for (RunJob.FileStats f : result.files()) {
+      inputs.add(List.of(shorten(f.input.uri(), cwd), f.input.source(), n(f.read),
+          n(f.accepted), n(f.rejected), n(f.duplicates()), n(f.outside),
+          String.format("%.1f%%", 100 * f.rejectRatio())));
+      total[0] += f.read;
+      total[1] += f.accepted;
+      total[2] += f.rejected;
+      total[3] += f.duplicates();
+      total[4] += f.outside;
     }
-    inputs.add(List.of("total (" + result.manifest().inputs().size() + " files)", n(total[0]),
-        n(total[1]), n(total[2]), n(total[3])));
+    inputs.add(List.of("total (" + result.files().size() + " files)", "", n(total[0]),
+        n(total[1]), n(total[2]), n(total[3]), n(total[4]), ""));
     inputs.print(out, "  ");
     if (!result.rejectedByReason().isEmpty()) {
       List<String> reasons = new ArrayList<>();
@@ -65,14 +67,15 @@ final class RunSummary {
     for (RunManifest.Table t : result.manifest().tables()) {
       written.add(t.name() + " " + n(t.rowsWritten()));
     }
-    out.println("Tables written: " + String.join(", ", written) + ", run_manifest 1");
+    out.println("Tables written: " + String.join(", ", written) + ", quality_report "
+        + result.files().size() + ", run_manifest 1");
     out.println();
     headline(result.flowsMonthly(), result.periods(), out);
     out.println();
     out.println("Query it:  jobs/dualflow sql --warehouse " + shorten(config.warehouse(), cwd)
         + " \"SELECT year(period) AS year, exporter_iso3, sum(value_usd) AS usd FROM flows_monthly"
-        + " WHERE importer_iso3 = 'RUS' AND reported_by = 'exporter' GROUP BY 1, 2 ORDER BY 1, 3"
-        + " DESC\"");
+        + " WHERE source = 'comtrade' AND importer_iso3 = 'RUS' AND reported_by = 'exporter'"
+        + " GROUP BY 1, 2 ORDER BY 1, 3 DESC\"");
   }
 
   /**
@@ -81,6 +84,7 @@ final class RunSummary {
    */
   private static void headline(Dataset<Row> flowsMonthly, List<String> periods, PrintStream out) {
     Dataset<Row> chpl = flowsMonthly.filter(col("list_id").equalTo("chpl")
+        .and(col("source").equalTo("comtrade"))
         .and(col("importer_iso3").equalTo("RUS"))
         .and(col("reported_by").equalTo("exporter"))
         .and(col("period").geq(java.sql.Date.valueOf(periods.isEmpty() ? "1900-01-01"
@@ -118,13 +122,50 @@ final class RunSummary {
         y[3] = y[3].add(usd);
       }
     }
-    out.println("Headline: CHPL (" + version + ") goods to Russia as exporters report them, "
-        + "FOB, USD million");
+    out.println("Headline: CHPL (" + version + ") goods to Russia as exporters report them to "
+        + "UN Comtrade, FOB, USD million");
     TextTable t = new TextTable(List.of("year", "China", "Hong Kong", "all exporters",
         "greater China share", "China HS 8542"));
     byYear.forEach((year, y) -> t.add(List.of(String.valueOf(year), m(y[0]), m(y[1]), m(y[2]),
         y[2].signum() == 0 ? "" : y[3].multiply(BigDecimal.valueOf(100))
             .divide(y[2], 1, RoundingMode.HALF_UP) + "%", m(y[4]))));
+    t.print(out, "  ");
+    chinaByOwnStatistics(flowsMonthly, version, periods, out);
+  }
+
+  /**
+   * China's CHPL exports to Russia as China customs (GACC) reports them, beside Comtrade for the
+   * same months, when the run read GACC files.
+   */
+  private static void chinaByOwnStatistics(Dataset<Row> flowsMonthly, String version,
+      List<String> periods, PrintStream out) {
+    Dataset<Row> china = flowsMonthly.filter(col("list_id").equalTo("chpl")
+        .and(col("list_version").equalTo(version)).and(col("exporter_iso3").equalTo("CHN"))
+        .and(col("importer_iso3").equalTo("RUS")).and(col("reported_by").equalTo("exporter"))
+        .and(col("period").geq(java.sql.Date.valueOf(periods.get(0) + "-01")))
+        .and(col("period").leq(java.sql.Date.valueOf(periods.get(periods.size() - 1) + "-01"))));
+    Dataset<Row> gaccMonths = china.filter(col("source").equalTo("gacc"))
+        .select("period").distinct();
+    List<Row> rows = china.filter(col("source").isin("gacc", "comtrade"))
+        .join(gaccMonths, "period")
+        .groupBy(year(col("period")).as("year"), col("source"))
+        .agg(sum("value_usd"), org.apache.spark.sql.functions.countDistinct(col("period")))
+        .orderBy("year", "source").collectAsList();
+    if (rows.isEmpty()) {
+      return;
+    }
+    Map<Integer, String[]> byYear = new TreeMap<>();
+    for (Row r : rows) {
+      String[] y = byYear.computeIfAbsent(r.getInt(0), k -> new String[] {"", "", ""});
+      y[r.getString(1).equals("gacc") ? 1 : 2] = m(r.getDecimal(2));
+      y[0] = String.valueOf(Math.max(r.getLong(3), y[0].isEmpty() ? 0 : Long.parseLong(y[0])));
+    }
+    out.println();
+    out.println("China's CHPL exports to Russia in the months China customs files cover, "
+        + "USD million");
+    TextTable t = new TextTable(List.of("year", "months", "China customs (GACC)",
+        "UN Comtrade"));
+    byYear.forEach((year, y) -> t.add(List.of(String.valueOf(year), y[0], y[1], y[2])));
     t.print(out, "  ");
   }
 

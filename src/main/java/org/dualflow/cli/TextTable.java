@@ -30,9 +30,9 @@ final class TextTable {
   void print(PrintStream out, String indent) {
     int[] width = new int[header.size()];
     for (int i = 0; i < width.length; i++) {
-      width[i] = header.get(i).length();
+      width[i] = width(header.get(i));
       for (List<String> r : rows) {
-        width[i] = Math.max(width[i], r.get(i).length());
+        width[i] = Math.max(width[i], width(r.get(i)));
       }
     }
     out.println(indent + line(header, width, false));
@@ -46,6 +46,18 @@ final class TextTable {
     }
   }
 
+  /** Columns a text takes on a terminal: East Asian wide characters take two. */
+  static int width(String s) {
+    return s.codePoints().map(c -> isWide(c) ? 2 : 1).sum();
+  }
+
+  private static boolean isWide(int c) {
+    return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF)
+        || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF)
+        || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60)
+        || (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD);
+  }
+
   private String line(List<String> cells, int[] width, boolean alignNumbers) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < cells.size(); i++) {
@@ -53,7 +65,7 @@ final class TextTable {
         sb.append("  ");
       }
       String v = cells.get(i);
-      String pad = " ".repeat(width[i] - v.length());
+      String pad = " ".repeat(width[i] - width(v));
       boolean right = alignNumbers ? numeric[i] : numeric[i] && !rows.isEmpty();
       sb.append(right ? pad + v : v + (i == cells.size() - 1 ? "" : pad));
     }

@@ -1,8 +1,6 @@
 package org.dualflow.ingest;
 
 import java.math.BigDecimal;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -53,8 +51,8 @@ public final class ComtradeFormat implements SourceFormat {
   }
 
   @Override
-  public Charset charset() {
-    return StandardCharsets.UTF_8;
+  public String encoding() {
+    return "UTF-8";
   }
 
   @Override
@@ -215,24 +213,15 @@ public final class ComtradeFormat implements SourceFormat {
       String partner = country(r, "partner", partnerCode, partnerIso, false);
       String partner2 = partner2Code >= 0
           ? country(r, "partner2", partner2Code, partner2Iso, true) : null;
-      switch (flow) {
-        case "X", "RX" -> {
-          row[Ingested.FLOW] = flow.equals("X") ? "export" : "re-export";
-          row[Ingested.REPORTED_BY] = "exporter";
-          row[Ingested.EXPORTER] = reporter;
-          row[Ingested.IMPORTER] = partner;
-          row[Ingested.VALUE_BASIS] = "FOB";
-        }
-        case "M", "RM" -> {
-          row[Ingested.FLOW] = flow.equals("M") ? "import" : "re-import";
-          row[Ingested.REPORTED_BY] = "importer";
-          row[Ingested.EXPORTER] = partner;
-          row[Ingested.IMPORTER] = reporter;
-          row[Ingested.VALUE_BASIS] = "CIF";
-        }
+      String flowWord = switch (flow) {
+        case "X" -> "export";
+        case "RX" -> "re-export";
+        case "M" -> "import";
+        case "RM" -> "re-import";
         default -> throw new Rejection(Rejection.UNSUPPORTED_FLOW, "flowCode '" + flow
             + "' is not supported: X, M, RX and RM are read");
-      }
+      };
+      Ingested.setDirection(row, flowWord, reporter, partner);
       String code = commodityCode(r);
       int level = code.equals("TOTAL") ? 0 : code.length();
       BigDecimal value = FieldValues.decimal("primaryValue", r.field(primaryValue), 18, 2);
@@ -249,19 +238,6 @@ public final class ComtradeFormat implements SourceFormat {
           || (customs != null && !customs.equals("C00"))
           || (transport != null && !transport.equals("0"))
           || (supply != null && !supply.equals("0"));
-      String exclusion = null;
-      if (level == 0) {
-        exclusion = "TOTAL line (all commodities)";
-      } else if (level < 6) {
-        exclusion = level + "-digit aggregate line";
-      } else if (breakdown) {
-        exclusion = "break-down row (partner2, customs, transport or supply mode)";
-      } else if (Countries.WORLD.equals(partner)) {
-        exclusion = "partner is World (total over partners)";
-      }
-
-      row[Ingested.REPORTER] = reporter;
-      row[Ingested.PARTNER] = partner;
       row[Ingested.PARTNER2] = partner2;
       row[Ingested.HS_CODE] = code;
       row[Ingested.HS_LEVEL] = level;
@@ -276,9 +252,13 @@ public final class ComtradeFormat implements SourceFormat {
       row[Ingested.CUSTOMS_CODE] = customs;
       row[Ingested.TRANSPORT_MODE] = transport;
       row[Ingested.SUPPLY_MODE] = supply;
-      row[Ingested.IS_BREAKDOWN] = breakdown;
-      row[Ingested.IS_COUNTABLE] = exclusion == null;
-      row[Ingested.EXCLUSION_REASON] = exclusion;
+      Ingested.setCountable(row, level, breakdown, partner);
+      // The natural key of a Comtrade record: one cell of reporter x partner x flow x period x
+      // commodity, per break-down.
+      row[Ingested.SOURCE_KEY] = String.join("\u0001", (String) row[Ingested.FREQ],
+          row[Ingested.PERIOD_KEY].toString(), flow, reporter, partner,
+          partner2 == null ? "" : partner2, edition, code, customs == null ? "" : customs,
+          transport == null ? "" : transport, supply == null ? "" : supply);
     }
 
     private String commodityCode(CsvRecordReader r) throws Rejection {

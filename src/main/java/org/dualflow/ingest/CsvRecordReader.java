@@ -27,6 +27,7 @@ public final class CsvRecordReader implements Closeable {
   public static final int DEFAULT_MAX_RECORD_CHARS = 1 << 20;
 
   private final Reader in;
+  private final char delimiter;
   private final int maxRecordChars;
   private char[] buf = new char[64 * 1024];
   private int limit;          // chars valid in buf
@@ -45,11 +46,17 @@ public final class CsvRecordReader implements Closeable {
   private boolean[] quoted = new boolean[64];
 
   public CsvRecordReader(Reader in) {
-    this(in, DEFAULT_MAX_RECORD_CHARS);
+    this(in, ',', DEFAULT_MAX_RECORD_CHARS);
   }
 
   public CsvRecordReader(Reader in, int maxRecordChars) {
+    this(in, ',', maxRecordChars);
+  }
+
+  /** @param delimiter the field separator: a comma, semicolon or tab; never a quote */
+  public CsvRecordReader(Reader in, char delimiter, int maxRecordChars) {
     this.in = in;
+    this.delimiter = delimiter;
     this.maxRecordChars = maxRecordChars;
   }
 
@@ -180,7 +187,7 @@ public final class CsvRecordReader implements Closeable {
       if (!available(p)) {
         return finish(p, p, breaksInside);
       }
-      if (buf[p] == ',') {
+      if (buf[p] == delimiter) {
         p++;
         continue;
       }
@@ -188,8 +195,8 @@ public final class CsvRecordReader implements Closeable {
     }
   }
 
-  private static boolean isFieldEnd(char c) {
-    return c == ',' || c == '\n' || c == '\r';
+  private boolean isFieldEnd(char c) {
+    return c == delimiter || c == '\n' || c == '\r';
   }
 
   private boolean finish(int end, int next, long lines) {

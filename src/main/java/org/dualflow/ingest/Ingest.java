@@ -74,37 +74,26 @@ public final class Ingest {
   /**
    * Adds {@code record_id} (a 128-bit hash of the source and the record's natural key, as 32 hex
    * characters) and {@code content_hash} (a hash of everything else) to accepted rows.
-   *
-   * @param naturalKeys per source, the columns that identify a record
    */
-  public static Dataset<Row> withRecordIds(Dataset<Row> ingested,
-      Map<String, List<String>> naturalKeys) {
-    Column recordId = lit(null).cast(DataTypes.StringType);
-    for (Map.Entry<String, List<String>> e : naturalKeys.entrySet()) {
-      List<Column> key = new ArrayList<>();
-      key.add(col("source"));
-      e.getValue().forEach(name -> key.add(col(name)));
-      Column[] parts = key.stream().map(Ingest::nullSafe).toArray(Column[]::new);
-      Column[] salted = new Column[parts.length + 1];
-      salted[0] = lit("dualflow:record");
-      System.arraycopy(parts, 0, salted, 1, parts.length);
-      Column id = concat(hex64(xxhash64(parts)), hex64(xxhash64(salted)));
-      recordId = when(col("source").equalTo(e.getKey()), id).otherwise(recordId);
-    }
+  public static Dataset<Row> withRecordIds(Dataset<Row> ingested) {
+    Column[] key = {col("source"), col("source_key")};
+    Column[] salted = {lit("dualflow:record"), col("source"), col("source_key")};
+    Column id = concat(hex64(xxhash64(key)), hex64(xxhash64(salted)));
     Column[] content = Arrays.stream(CONTENT_COLUMNS).map(c -> nullSafe(col(c)))
         .toArray(Column[]::new);
     Column accepted = col("row_status").equalTo(Ingested.ACCEPTED);
     return ingested
-        .withColumn("record_id", when(accepted, recordId))
+        .withColumn("record_id", when(accepted, id))
         .withColumn("content_hash", when(accepted, xxhash64(content)));
   }
 
   /** Columns compared to tell a re-sent record (same content) from a conflicting one. */
   private static final String[] CONTENT_COLUMNS = {"freq", "flow", "reporter_iso3",
-      "partner_iso3", "partner2_iso3", "origin_iso3", "hs_code", "hs_edition", "value_usd",
+      "partner_iso3", "partner2_iso3", "origin_iso3", "trading_iso3", "hs_code", "hs_edition",
+      "value_usd",
       "value_orig", "currency_orig", "net_kg", "qty", "qty_unit", "customs_code",
       "transport_mode", "supply_mode", "shipper", "consignee", "consignee_id", "manufacturer",
-      "description", "period"};
+      "description", "document_id", "period"};
 
   private static Column nullSafe(Column c) {
     return coalesce(c.cast(DataTypes.StringType), lit("\u0000"));
@@ -179,7 +168,8 @@ public final class Ingest {
    */
   public static void checkHeader(InputRef file, SourceFormat format,
       Map<String, String> hadoopConf) {
-    try (InputFile input = InputFile.open(file.uri(), format.charset(), hadoopConf)) {
+    try (InputFile input = InputFile.open(file.uri(), format.encoding(), format.delimiter(),
+        hadoopConf)) {
       format.parserFor(header(input.records(), file.uri()), file.uri());
     } catch (IOException e) {
       throw new InputFileException(InputFile.describe(file.uri(), e), e);
@@ -216,7 +206,8 @@ public final class Ingest {
     @Override
     public Iterator<Row> call(InputRef file) {
       SourceFormat format = formats.get(file.source());
-      return new FileRows(file, format, InputFile.open(file.uri(), format.charset(), hadoopConf));
+      return new FileRows(file, format, InputFile.open(file.uri(), format.encoding(),
+          format.delimiter(), hadoopConf));
     }
   }
 

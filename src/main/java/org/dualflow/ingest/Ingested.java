@@ -32,6 +32,8 @@ public final class Ingested {
   public static final int EXPORTER = index("exporter_iso3");
   public static final int IMPORTER = index("importer_iso3");
   public static final int PARTNER2 = index("partner2_iso3");
+  public static final int ORIGIN = index("origin_iso3");
+  public static final int TRADING = index("trading_iso3");
   public static final int HS_CODE = index("hs_code");
   public static final int HS_LEVEL = index("hs_level");
   public static final int HS6 = index("hs6");
@@ -46,6 +48,12 @@ public final class Ingested {
   public static final int CUSTOMS_CODE = index("customs_code");
   public static final int TRANSPORT_MODE = index("transport_mode");
   public static final int SUPPLY_MODE = index("supply_mode");
+  public static final int SHIPPER = index("shipper");
+  public static final int CONSIGNEE = index("consignee");
+  public static final int CONSIGNEE_ID = index("consignee_id");
+  public static final int MANUFACTURER = index("manufacturer");
+  public static final int DESCRIPTION = index("description");
+  public static final int DOCUMENT_ID = index("document_id");
   public static final int IS_BREAKDOWN = index("is_breakdown");
   public static final int IS_COUNTABLE = index("is_countable");
   public static final int EXCLUSION_REASON = index("exclusion_reason");
@@ -57,6 +65,7 @@ public final class Ingested {
   public static final int PERIOD_KEY = index("period_key");
   public static final int FILE_SHA256 = index("file_sha256");
   public static final int FILE_RECORDS = index("file_records");
+  public static final int SOURCE_KEY = index("source_key");
 
   private Ingested() {
   }
@@ -74,11 +83,56 @@ public final class Ingested {
         .add("raw_line", DataTypes.StringType, true)
         .add("period_key", DataTypes.StringType, true)
         .add("file_sha256", DataTypes.StringType, true)
-        .add("file_records", DataTypes.LongType, true);
+        .add("file_records", DataTypes.LongType, true)
+        .add("source_key", DataTypes.StringType, true);
   }
 
   private static int index(String name) {
     return SCHEMA.fieldIndex(name);
+  }
+
+  /**
+   * Sets flow, direction and value basis: exports and re-exports run from reporter to partner
+   * and are FOB as the exporter reports them; imports and re-imports run from partner to
+   * reporter, CIF, as the importer reports them.
+   *
+   * @param flow export, import, re-export or re-import
+   * @return false for any other flow
+   */
+  public static boolean setDirection(Object[] row, String flow, String reporter, String partner) {
+    boolean exporter = flow.equals("export") || flow.equals("re-export");
+    boolean importer = flow.equals("import") || flow.equals("re-import");
+    if (!exporter && !importer) {
+      return false;
+    }
+    row[FLOW] = flow;
+    row[REPORTER] = reporter;
+    row[PARTNER] = partner;
+    row[REPORTED_BY] = exporter ? "exporter" : "importer";
+    row[EXPORTER] = exporter ? reporter : partner;
+    row[IMPORTER] = exporter ? partner : reporter;
+    row[VALUE_BASIS] = exporter ? "FOB" : "CIF";
+    return true;
+  }
+
+  /**
+   * Sets is_breakdown, is_countable and exclusion_reason: only 6-digit-or-deeper lines that are
+   * not break-downs and whose partner is not the World may be summed.
+   */
+  public static void setCountable(Object[] row, int hsLevel, boolean breakdown, String partner) {
+    String exclusion = null;
+    if (hsLevel == 0) {
+      exclusion = "TOTAL line (all commodities)";
+    } else if (hsLevel < 6) {
+      exclusion = hsLevel + "-digit aggregate line";
+    } else if (breakdown) {
+      exclusion = "break-down row (partner2, customs, transport or supply mode)";
+    } else if (org.dualflow.reference.Countries.WORLD.equals(partner)) {
+      exclusion = "partner is World (total over partners)";
+    }
+    row[IS_BREAKDOWN] = breakdown;
+    row[IS_COUNTABLE] = exclusion == null;
+    row[EXCLUSION_REASON] = exclusion;
   }
 
   /** A fresh, all-null row of this shape. */

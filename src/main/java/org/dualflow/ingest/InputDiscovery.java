@@ -67,7 +67,8 @@ public final class InputDiscovery {
               + "remove it from the input or download it again");
         }
         if ("file".equals(s.getPath().toUri().getScheme())
-            && !java.nio.file.Files.isReadable(java.nio.file.Path.of(s.getPath().toUri()))) {
+            // The decoded path, not Path.of(URI): Hadoop's URIs leave non-ASCII names unescaped.
+            && !java.nio.file.Files.isReadable(java.nio.file.Path.of(s.getPath().toUri().getPath()))) {
           throw new InputFileException("Cannot read " + uri + ": permission denied; make it "
               + "readable (chmod a+r) or copy it elsewhere");
         }

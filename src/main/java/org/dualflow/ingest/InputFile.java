@@ -8,7 +8,10 @@ import java.io.InputStreamReader;
 import java.io.PushbackReader;
 import java.io.Reader;
 import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,8 +26,10 @@ import org.apache.hadoop.fs.Path;
  * An input file opened for record reading, on any Hadoop file system (local, HDFS, S3A...).
  *
  * <p>Gzip is recognised by its magic bytes, not its name. A UTF-8 byte-order mark is skipped.
- * Decoding is strict: bytes that are not valid in the file's encoding fail the file rather than
- * turn into replacement characters in the tables. The SHA-256 and size are of the bytes as
+ * Encoding {@code auto} means UTF-8 when the first 256 KB are valid UTF-8, else GB18030 (a
+ * superset of GBK, what older China customs exports use). Decoding is strict: bytes that are
+ * not valid in the chosen encoding fail the file rather than turn into replacement characters
+ * in the tables, and a wrong guess shows as a header without the expected columns. The SHA-256 and size are of the bytes as
  * stored (compressed, for a .gz), computed while reading, so the manifest can cite the file;
  * the size comes from the driver's file listing.
  */
@@ -43,10 +48,14 @@ public final class InputFile implements Closeable {
     this.records = records;
   }
 
+  static final int SNIFF_BYTES = 256 * 1024;
+
   /**
+   * @param encoding a charset name or {@code auto}
    * @param hadoopConf Hadoop settings from the driver (credentials, file system classes)
    */
-  public static InputFile open(String uri, Charset charset, Map<String, String> hadoopConf) {
+  public static InputFile open(String uri, String encoding, char delimiter,
+      Map<String, String> hadoopConf) {
     try {
       Configuration conf = new Configuration(false);
       hadoopConf.forEach(conf::set);
@@ -69,6 +78,7 @@ public final class InputFile implements Closeable {
               + "gzip header is corrupt or cut short; download it again", e);
         }
       }
+      Charset charset = charset(uri, encoding, content);
       Reader decoded = new InputStreamReader(content, charset.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT));
@@ -77,12 +87,40 @@ public final class InputFile implements Closeable {
       if (first >= 0 && first != '\uFEFF') {
         bomless.unread(first);
       }
-      return new InputFile(uri, raw, digesting, new CsvRecordReader(bomless));
+      return new InputFile(uri, raw, digesting, new CsvRecordReader(bomless, delimiter,
+          CsvRecordReader.DEFAULT_MAX_RECORD_CHARS));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is not available in this JVM", e);
     } catch (IOException e) {
       throw new InputFileException(describe(uri, e), e);
     }
+  }
+
+  private static Charset charset(String uri, String encoding, InputStream content)
+      throws IOException {
+    if (!encoding.equalsIgnoreCase("auto")) {
+      try {
+        return Charset.forName(encoding);
+      } catch (IllegalArgumentException e) {
+        throw new InputFileException("Cannot read " + uri + ": encoding '" + encoding
+            + "' is not known; use UTF-8, GBK, GB18030, windows-1251 or auto");
+      }
+    }
+    content.mark(SNIFF_BYTES);
+    byte[] head = content.readNBytes(SNIFF_BYTES);
+    content.reset();
+    return isUtf8(head) ? StandardCharsets.UTF_8 : Charset.forName("GB18030");
+  }
+
+  /** True when the bytes are valid UTF-8, allowing a character cut off at the end. */
+  static boolean isUtf8(byte[] bytes) {
+    CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
+    CoderResult r = d.decode(in, out, false);
+    return !r.isError();
   }
 
   /** Why an IOException happened, in words a user can act on. */
@@ -94,7 +132,8 @@ public final class InputFile implements Closeable {
           + "); download it again";
     }
     if (e instanceof java.nio.charset.CharacterCodingException) {
-      return "Cannot read " + uri + ": it is not valid UTF-8; save it as UTF-8";
+      return "Cannot read " + uri + ": it has bytes that are not valid in its encoding (" + what
+          + "); save it as UTF-8 or set the source's encoding";
     }
     if (e instanceof java.io.FileNotFoundException) {
       return "Cannot read " + uri + ": file not found (" + what + ")";

@@ -19,6 +19,8 @@ public final class Rejection extends Exception {
   public static final String UNSUPPORTED_FLOW = "unsupported_flow";
   public static final String UNSUPPORTED_CLASSIFICATION = "unsupported_classification";
   public static final String BAD_PERIOD = "bad_period";
+  public static final String UNSUPPORTED_VALUE = "unsupported_value";
+  public static final String MISSING_FX_RATE = "missing_fx_rate";
   public static final String DUPLICATE = "duplicate";
   public static final String CONFLICTING_DUPLICATE = "conflicting_duplicate";
 

@@ -1,7 +1,6 @@
 package org.dualflow.ingest;
 
 import java.io.Serializable;
-import java.nio.charset.Charset;
 import java.util.List;
 
 /**
@@ -14,7 +13,13 @@ public interface SourceFormat extends Serializable {
   /** Name stored in the {@code source} column and used in job keys ({@code input.<name>}). */
   String name();
 
-  Charset charset();
+  /** A charset name, or {@code auto}: UTF-8 when the bytes are valid UTF-8, else GB18030. */
+  String encoding();
+
+  /** Field separator. */
+  default char delimiter() {
+    return ',';
+  }
 
   /**
    * A parser for a file with this header.
@@ -27,7 +32,8 @@ public interface SourceFormat extends Serializable {
   interface RecordParser {
     /**
      * Fills {@code row} (from {@link Ingested#newRow()}, with source columns already set): the
-     * canonical columns and {@link Ingested#ACCEPTED}, or a reason and {@link Ingested#REJECTED}.
+     * canonical columns, {@code source_key} (what identifies the record within its source) and
+     * {@link Ingested#ACCEPTED}, or a reason and {@link Ingested#REJECTED}.
      */
     void parse(CsvRecordReader record, Object[] row);
   }

@@ -14,14 +14,16 @@ import org.junit.jupiter.api.Test;
 
 class FlowsMonthlyTest {
 
-  static final StructType FLOWS = StructType.fromDDL("period DATE, freq STRING, flow STRING, "
+  static final StructType FLOWS = StructType.fromDDL("period DATE, source STRING, freq STRING, "
+      + "flow STRING, "
       + "exporter_iso3 STRING, importer_iso3 STRING, reported_by STRING, value_basis STRING, "
       + "list_id STRING, list_version STRING, tier STRING, hs6 STRING, value_usd DECIMAL(18,2), "
       + "net_kg DECIMAL(20,3), is_hs_mapped BOOLEAN");
 
   private static Row flow(String month, String freq, String flow, String exporter,
       String reportedBy, String hs6, String usd, String kg, boolean mapped) {
-    return RowFactory.create(Date.valueOf(month + "-01"), freq, flow, exporter, "RUS", reportedBy,
+    return RowFactory.create(Date.valueOf(month + "-01"), "comtrade", freq, flow, exporter, "RUS",
+        reportedBy,
         reportedBy.equals("exporter") ? "FOB" : "CIF", "chpl", "2024-02", "1", hs6,
         new BigDecimal(usd), kg == null ? null : new BigDecimal(kg), mapped);
   }

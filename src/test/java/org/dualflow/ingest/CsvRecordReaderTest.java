@@ -83,6 +83,26 @@ class CsvRecordReaderTest {
   }
 
   @Test
+  void splitsOnAnotherDelimiter() throws IOException {
+    List<String> out = new ArrayList<>();
+    try (CsvRecordReader r = new CsvRecordReader(new StringReader("a;\"b;c\";d\n"), ';', 100)) {
+      r.next();
+      for (int i = 0; i < r.fieldCount(); i++) {
+        out.add(r.field(i));
+      }
+    }
+    assertThat(out).containsExactly("a", "b;c", "d");
+  }
+
+  @Test
+  void encodingDetectionToleratesACharacterCutAtTheEndOfTheSample() {
+    byte[] utf8 = "价格".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(InputFile.isUtf8(java.util.Arrays.copyOf(utf8, utf8.length - 1))).isTrue();
+    assertThat(InputFile.isUtf8("价格".getBytes(java.nio.charset.Charset.forName("GBK"))))
+        .isFalse();
+  }
+
+  @Test
   void readsRecordsLongerThanTheBuffer() throws IOException {
     String big = "y".repeat(200_000);
     assertThat(read("a," + big + "\nb,\"" + big + "\"\n"))

@@ -20,9 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 class IngestTest {
 
-  static final Map<String, List<String>> KEYS = Map.of("comtrade",
-      List.of("freq", "period", "flow", "reporter_iso3", "partner_iso3", "hs_code"));
-
   private static Row accepted(String file, long line, String month, String code, String value) {
     Object[] r = Ingested.newRow();
     r[Ingested.SOURCE] = "comtrade";
@@ -37,6 +34,7 @@ class IngestTest {
     r[Ingested.PERIOD] = Date.valueOf(month + "-01");
     r[Ingested.PERIOD_KEY] = month;
     r[Ingested.ROW_STATUS] = Ingested.ACCEPTED;
+    r[Ingested.SOURCE_KEY] = month + "|" + code;      // the natural key: month and commodity
     return RowFactory.create(r);
   }
 
@@ -49,7 +47,7 @@ class IngestTest {
     List<Row> ids = Ingest.withRecordIds(frame(
         accepted("a.csv", 2, "2023-01", "854231", "10.00"),
         accepted("b.csv", 9, "2023-01", "854231", "10.00"),
-        accepted("a.csv", 3, "2023-01", "854232", "10.00")), KEYS)
+        accepted("a.csv", 3, "2023-01", "854232", "10.00")))
         .orderBy("source_file", "source_line").select("record_id").collectAsList();
     assertThat(ids.get(0).getString(0)).hasSize(32).matches("[0-9a-f]{32}")
         .isEqualTo(ids.get(2).getString(0)).isNotEqualTo(ids.get(1).getString(0));
@@ -61,7 +59,7 @@ class IngestTest {
         accepted("b.csv", 5, "2023-01", "854231", "10.00"),
         accepted("a.csv", 7, "2023-01", "854231", "10.00"),
         accepted("c.csv", 2, "2023-01", "854231", "99.00"),
-        accepted("a.csv", 8, "2023-01", "854232", "10.00")), KEYS));
+        accepted("a.csv", 8, "2023-01", "854232", "10.00"))));
     List<String> rows = new ArrayList<>();
     for (Row r : out.orderBy("source_file", "source_line").collectAsList()) {
       rows.add(r.getAs("source_file") + ":" + r.getAs("source_line") + " " + r.getAs("row_status")

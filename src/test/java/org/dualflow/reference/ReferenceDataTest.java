@@ -27,6 +27,51 @@ class ReferenceDataTest {
   }
 
   @Test
+  void gaccCodesIso2VariantsAndNamesInThreeLanguagesResolve() {
+    Countries c = ReferenceData.load(new ReferenceFiles(null)).countries();
+    assertThat(c.byGacc("344")).isEqualTo("RUS");          // not Hong Kong, as in M49
+    assertThat(c.byGacc("110")).isEqualTo("HKG");
+    assertThat(c.byGacc("341")).isEqualTo("KAZ");          // deprecated code, still Kazakhstan
+    assertThat(c.byGacc("199")).isEqualTo("G199");         // 亚洲其他国家(地区): no ISO code
+    assertThat(c.byIso2("EL")).isEqualTo("GRC");           // Eurostat's Greece
+    assertThat(c.byIso2("gb")).isEqualTo("GBR");
+    assertThat(c.byName("Russian Federation")).isEqualTo("RUS");
+    assertThat(c.byName("КИТАЙ")).isEqualTo("CHN");
+    assertThat(c.byName("俄罗斯联邦")).isEqualTo("RUS");
+    assertThat(c.byName("俄罗斯")).isEqualTo("RUS");       // CLDR's short name, from ICU4J
+    assertThat(c.byName("China, Hong Kong SAR")).isEqualTo("HKG");
+    assertThat(c.byName("Kyrgyz Republic")).isEqualTo("KGZ");
+    assertThat(c.byName("Türkiye")).isEqualTo("TUR");
+    assertThat(c.byName("Atlantis")).isNull();
+  }
+
+  @Test
+  void ratesConvertAsPublishedAndAMissingMonthIsNullNotZero() {
+    Fx fx = ReferenceData.load(new ReferenceFiles(null)).fx();
+    // 7,000,000 CNY / 7.2015 CNY per USD (2024-03) = 972,019.72
+    assertThat(fx.toUsd(new java.math.BigDecimal("7000000"), "CNY",
+        java.time.YearMonth.of(2024, 3))).isEqualByComparingTo("972019.72");
+    // 1,000 EUR x 1.1020 USD per EUR (2024-08) = 1,102.00
+    assertThat(fx.toUsd(new java.math.BigDecimal("1000"), "EUR",
+        java.time.YearMonth.of(2024, 8))).isEqualByComparingTo("1102.00");
+    assertThat(fx.toUsd(java.math.BigDecimal.ONE, "CNY", java.time.YearMonth.of(2025, 10)))
+        .isNull();
+    assertThat(fx.toUsd(java.math.BigDecimal.ONE, "KZT", java.time.YearMonth.of(2023, 1)))
+        .isNull();
+    assertThat(fx.coverage()).containsEntry("CNY", "2019-01..2025-08");
+  }
+
+  @Test
+  void countryGroupsAreData() {
+    CountryGroups g = ReferenceData.load(new ReferenceFiles(null)).groups();
+    assertThat(g.members("greater_china")).containsExactly("CHN", "HKG", "MAC");
+    assertThat(g.members("transit_hubs")).contains("KAZ", "KGZ", "ARM", "TUR", "ARE")
+        .doesNotContain("RUS", "CHN");
+    assertThat(g.members("eu27")).hasSize(27);
+    assertThatThrownBy(() -> g.members("nope")).hasMessageStartingWith("unknown country group");
+  }
+
+  @Test
   void aReferenceDirReplacesBundledFilesAndABadFileIsNamed(@TempDir Path dir) throws IOException {
     Files.createDirectories(dir.resolve("code-lists"));
     Files.writeString(dir.resolve("code-lists/mine.csv"),
@@ -44,6 +89,6 @@ class ReferenceDataTest {
     Files.writeString(dir.resolve("countries.csv"), "iso3,name_en\nARM,Armenia\n");
     assertThatThrownBy(() -> Countries.load(new ReferenceFiles(dir)))
         .hasMessageStartingWith("Invalid reference file " + dir.resolve("countries.csv")
-            + ": missing column m49");
+            + ": missing column iso2");
   }
 }

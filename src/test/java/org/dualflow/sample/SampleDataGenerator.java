@@ -16,13 +16,14 @@ import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Writes {@code sample-data/comtrade/}: illustrative UN Comtrade final-data files whose values
+ * Writes {@code sample-data/}: illustrative UN Comtrade final-data files whose values
  * are invented but calibrated to published figures (see {@code sample-data/README.md}), with the
  * defects real downloads have. Deterministic: the same code writes the same bytes, which
- * {@code SampleDataTest} checks against the committed files.
+ * {@code SampleDataTest} checks against the committed files. The other sources' files come from
+ * {@link OtherSourcesSample}.
  *
  * <p>Run: {@code mvn -q test-compile && java -cp target/test-classes
- * org.dualflow.sample.SampleDataGenerator sample-data/comtrade}
+ * org.dualflow.sample.SampleDataGenerator sample-data}
  */
 public final class SampleDataGenerator {
 
@@ -124,14 +125,14 @@ public final class SampleDataGenerator {
   private final Map<String, List<String>> files = new LinkedHashMap<>();
 
   public static void main(String[] args) throws IOException {
-    Path out = Path.of(args.length > 0 ? args[0] : "sample-data/comtrade");
-    Files.createDirectories(out);
+    Path out = Path.of(args.length > 0 ? args[0] : "sample-data");
     for (Map.Entry<String, byte[]> f : new SampleDataGenerator().generate().entrySet()) {
+      Files.createDirectories(out.resolve(f.getKey()).getParent());
       Files.write(out.resolve(f.getKey()), f.getValue());
     }
   }
 
-  /** File name to content, in the order written. */
+  /** Path under sample-data/ to content, in the order written. */
   public Map<String, byte[]> generate() throws IOException {
     china();
     hongKong();
@@ -149,8 +150,9 @@ public final class SampleDataGenerator {
         sb.append(line).append(crlf ? "\r\n" : "\n");
       }
       byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-      out.put(name, name.endsWith(".gz") ? gzip(bytes) : bytes);
+      out.put("comtrade/" + name, name.endsWith(".gz") ? gzip(bytes) : bytes);
     }
+    out.putAll(new OtherSourcesSample().generate());
     return out;
   }
 

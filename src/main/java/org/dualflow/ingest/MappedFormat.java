@@ -1,0 +1,563 @@
+package org.dualflow.ingest;
+
+import java.math.BigDecimal;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.dualflow.ingest.SourceMapping.Expr;
+import org.dualflow.reference.Countries;
+import org.dualflow.reference.Fx;
+
+/**
+ * Reads any source declared by a {@link SourceMapping}: one generic path for China customs,
+ * declarations, Comext and whatever comes next.
+ *
+ * <p>Converters a mapping can use:
+ * <dl>
+ *   <dt>{@code text(c)}</dt><dd>the trimmed text, null when empty</dd>
+ *   <dt>{@code hs_code(c)}</dt><dd>a commodity code: dots and spaces dropped, 2 to 12 digits</dd>
+ *   <dt>{@code decimal(c)} / {@code decimal(c, 'grouping')}</dt><dd>a number; with
+ *       {@code 'grouping'}, thousands separators (1,234,567) are allowed</dd>
+ *   <dt>{@code country(c, 'iso2|name')}</dt><dd>an alpha-3 code, trying the schemes in order:
+ *       iso2, iso3, gacc, m49, comtrade, name</dd>
+ *   <dt>{@code month(c, 'yyyyMM|MMM yyyy|dd.MM.yyyy')}</dt><dd>the month, trying the patterns
+ *       in order (English month names, dots ignored; a date pattern gives its month)</dd>
+ *   <dt>{@code lookup(c, 'X=export', 'M=import')}</dt><dd>a value from a fixed list; anything
+ *       else is rejected</dd>
+ *   <dt>{@code header_of(c, '美元=USD', '人民币=CNY')}</dt><dd>by which header the file names
+ *       the column</dd>
+ *   <dt>{@code kg(q1, u1, q2, u2)}</dt><dd>the quantity whose unit is kilograms (千克, kg, кг)</dd>
+ *   <dt>{@code option('flow')}</dt><dd>a job setting, {@code input.<source>.flow}</dd>
+ *   <dt>{@code filename_month()}, {@code filename_flow()}</dt><dd>what the file's name says
+ *       (2024-03 or 202403; 出口/export, 进口/import)</dd>
+ *   <dt>{@code first(a, b, ...)}</dt><dd>the first of its arguments that gives a value</dd>
+ *   <dt>{@code concat(a, b, ...)}</dt><dd>the texts joined; null if one is missing</dd>
+ * </dl>
+ * The reader then does what every source needs: direction and value basis from the flow, the
+ * HS edition from the year (HS2017 for 2017-2021, HS2022 from 2022) unless mapped, US dollars
+ * through the month's exchange rate (a month without a rate quarantines the record, naming the
+ * currency and month), and the record's identity from the mapping's key.
+ */
+public final class MappedFormat implements SourceFormat {
+
+  static final Set<String> FUNCTIONS = Set.of("text", "hs_code", "decimal", "country", "month",
+      "lookup", "header_of", "kg", "option", "filename_month", "filename_flow", "first",
+      "concat");
+
+  private static final Set<String> KG_UNITS = Set.of("千克", "公斤", "kg", "kgm", "кг",
+      "килограмм");
+  private static final Pattern FILE_MONTH = Pattern.compile(
+      "(?<!\\d)(20\\d{2})[-_.]?(0[1-9]|1[0-2])(?!\\d)");
+
+  private static final Set<String> COUNTRY_SCHEMES = Set.of("iso2", "iso3", "gacc", "m49",
+      "comtrade", "name");
+
+  /**
+   * Checks a converter call's arguments when the mapping is read.
+   *
+   * @throws IllegalArgumentException saying what the converter expects
+   */
+  static void check(Expr e) {
+    if (e.function() == null) {
+      return;
+    }
+    List<Expr> a = e.args();
+    String f = e.function();
+    java.util.function.IntPredicate isLiteral = i -> i < a.size() && a.get(i).literal() != null;
+    String problem = switch (f) {
+      case "text", "hs_code" -> a.size() == 1 ? null : "takes one argument";
+      case "decimal" -> a.size() == 1 || (a.size() == 2 && isLiteral.test(1)
+          && a.get(1).literal().equals("grouping")) ? null
+          : "takes a column and optionally 'grouping'";
+      case "country" -> a.size() == 2 && isLiteral.test(1) && java.util.Arrays.stream(
+          a.get(1).literal().split("\\|")).map(String::trim).allMatch(COUNTRY_SCHEMES::contains)
+          ? null : "takes a column and schemes like 'iso2|name' from " + COUNTRY_SCHEMES;
+      case "month" -> a.size() == 2 && isLiteral.test(1) ? null
+          : "takes a column and patterns like 'yyyyMM|MMM yyyy'";
+      case "lookup", "header_of" -> a.size() >= 2 && java.util.stream.IntStream
+          .range(1, a.size()).allMatch(i -> isLiteral.test(i) && a.get(i).literal().contains("="))
+          && (f.equals("lookup") || a.get(0).column() != null) ? null
+          : "takes a column and 'value=result' pairs";
+      case "kg" -> a.size() >= 2 && a.size() % 2 == 0 ? null
+          : "takes (quantity, unit) pairs";
+      case "option" -> a.size() == 1 && isLiteral.test(0) ? null : "takes one 'name'";
+      case "filename_month", "filename_flow" -> a.isEmpty() ? null : "takes no argument";
+      case "first", "concat" -> a.isEmpty() ? "takes at least one argument" : null;
+      default -> "is unknown";
+    };
+    if (problem != null) {
+      throw new IllegalArgumentException(f + "() " + problem + ": " + e);
+    }
+    a.forEach(MappedFormat::check);
+  }
+
+  private final SourceMapping mapping;
+  private final Map<String, String> options;
+  private final Countries countries;
+  private final Fx fx;
+
+  /**
+   * @param jobOptions values a job set for this source's options (others keep their default)
+   */
+  public MappedFormat(SourceMapping mapping, Map<String, String> jobOptions, Countries countries,
+      Fx fx) {
+    this.mapping = mapping;
+    Map<String, String> o = new LinkedHashMap<>(mapping.options);
+    o.putAll(jobOptions);
+    this.options = o;
+    this.countries = countries;
+    this.fx = fx;
+  }
+
+  @Override
+  public String name() {
+    return mapping.source;
+  }
+
+  @Override
+  public String encoding() {
+    return options.getOrDefault("encoding", mapping.encoding);
+  }
+
+  @Override
+  public char delimiter() {
+    return mapping.delimiter;
+  }
+
+  @Override
+  public RecordParser parserFor(List<String> header, String file) {
+    Map<String, Integer> byHeader = new HashMap<>();
+    for (int i = 0; i < header.size(); i++) {
+      byHeader.putIfAbsent(normalizeHeader(header.get(i)), i);
+    }
+    Map<String, Integer> index = new HashMap<>();
+    Map<String, String> matched = new HashMap<>();
+    for (Map.Entry<String, List<String>> c : mapping.columns.entrySet()) {
+      for (String h : c.getValue()) {
+        Integer i = byHeader.get(normalizeHeader(h));
+        if (i != null) {
+          index.put(c.getKey(), i);
+          matched.put(c.getKey(), header.get(i).trim());
+          break;
+        }
+      }
+    }
+    List<String> missing = new ArrayList<>();
+    for (String c : mapping.required) {
+      if (!index.containsKey(c)) {
+        missing.add(String.join(" or ", mapping.columns.get(c)));
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new InputFileException("Cannot read " + file + " as " + mapping.source
+          + (mapping.description.isEmpty() ? "" : " (" + mapping.description + ")")
+          + ": the header lacks " + String.join(", ", missing) + " (first line: "
+          + FieldValues.abbreviate(String.join(",", header)) + "); if the file is right, check "
+          + "its encoding (input." + mapping.source + ".encoding, now " + encoding() + ")");
+    }
+    return new Parser(header.size(), index, matched, fileName(file));
+  }
+
+  private static String normalizeHeader(String h) {
+    return h.trim().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+  }
+
+  private static String fileName(String uri) {
+    int slash = uri.lastIndexOf('/');
+    return slash < 0 ? uri : uri.substring(slash + 1);
+  }
+
+  /** Parses one file's records; knows where each logical column is in that file. */
+  final class Parser implements RecordParser {
+    private final int fieldCount;
+    private final Map<String, Integer> index;
+    private final Map<String, String> matchedHeader;
+    private final String fileName;
+    private CsvRecordReader record;
+
+    Parser(int fieldCount, Map<String, Integer> index, Map<String, String> matchedHeader,
+        String fileName) {
+      this.fieldCount = fieldCount;
+      this.index = index;
+      this.matchedHeader = matchedHeader;
+      this.fileName = fileName;
+    }
+
+    @Override
+    public void parse(CsvRecordReader r, Object[] row) {
+      record = r;
+      try {
+        if (r.problem() != null) {
+          throw new Rejection(Rejection.MALFORMED_CSV, r.problem());
+        }
+        if (r.fieldCount() != fieldCount) {
+          throw new Rejection(Rejection.FIELD_COUNT, "expected " + fieldCount
+              + " fields as in the header, found " + r.fieldCount());
+        }
+        Map<String, Object> values = new HashMap<>();
+        // The period first, so that a record rejected later still says which month it is.
+        Object period = eval(mapping.fields.get("period"));
+        if (!(period instanceof YearMonth month)) {
+          throw new Rejection(Rejection.BAD_PERIOD, "no month: " + describe("period"));
+        }
+        row[Ingested.PERIOD] = Date.valueOf(month.atDay(1));
+        row[Ingested.PERIOD_KEY] = month.toString();
+        values.put("period", month);
+        for (Map.Entry<String, Expr> f : mapping.fields.entrySet()) {
+          if (!f.getKey().equals("period")) {
+            values.put(f.getKey(), eval(f.getValue()));
+          }
+        }
+        fill(row, values, month);
+        row[Ingested.SOURCE_KEY] = sourceKey(values);
+        row[Ingested.ROW_STATUS] = Ingested.ACCEPTED;
+      } catch (Rejection e) {
+        row[Ingested.ROW_STATUS] = Ingested.REJECTED;
+        row[Ingested.REASON_CODE] = e.code();
+        row[Ingested.REASON] = e.getMessage();
+        row[Ingested.RAW_LINE] = r.rawText();
+        if (row[Ingested.PERIOD_KEY] == null) {
+          row[Ingested.PERIOD_KEY] = "unknown";
+        }
+      }
+    }
+
+    /** What a field is made of, in the file's own header names, for messages. */
+    private String describe(String field) {
+      Expr e = mapping.fields.get(field);
+      String text = e.toString();
+      for (Map.Entry<String, String> m : matchedHeader.entrySet()) {
+        text = text.replaceAll("\\b" + Pattern.quote(m.getKey()) + "\\b",
+            Matcher.quoteReplacement(m.getValue()));
+      }
+      return field + " = " + text;
+    }
+
+    private void fill(Object[] row, Map<String, Object> v, YearMonth month) throws Rejection {
+      String freq = string(v, "freq", "M");
+      if (!freq.equals("M") && !freq.equals("A")) {
+        throw new Rejection(Rejection.BAD_PERIOD, "freq '" + freq + "' is not M or A");
+      }
+      row[Ingested.FREQ] = freq;
+      String code = string(v, "hs_code", null);
+      if (code == null) {
+        throw new Rejection(Rejection.MISSING_COMMODITY_CODE, "no commodity code: "
+            + describe("hs_code"));
+      }
+      String reporter = required(v, "reporter_iso3");
+      String partner = required(v, "partner_iso3");
+      String flow = required(v, "flow");
+      if (!Ingested.setDirection(row, flow, reporter, partner)) {
+        throw new Rejection(Rejection.UNSUPPORTED_FLOW, "flow '" + flow + "' is not export, "
+            + "import, re-export or re-import");
+      }
+      String edition = string(v, "hs_edition", null);
+      if (edition == null) {
+        if (month.getYear() < 2017) {
+          throw new Rejection(Rejection.UNSUPPORTED_CLASSIFICATION, month
+              + " predates HS 2017: only HS2017 and HS2022 codes can be bridged to the lists");
+        }
+        edition = month.getYear() >= 2022 ? "HS2022" : "HS2017";
+      } else if (!edition.equals("HS2017") && !edition.equals("HS2022")) {
+        throw new Rejection(Rejection.UNSUPPORTED_CLASSIFICATION, "hs_edition '" + edition
+            + "' is not HS2017 or HS2022");
+      }
+      String currency = required(v, "currency_orig").toUpperCase(Locale.ROOT);
+      if (!currency.matches("[A-Z]{3}")) {
+        throw new Rejection(Rejection.UNSUPPORTED_VALUE, "currency '" + currency
+            + "' is not an ISO 4217 code");
+      }
+      BigDecimal valueOrig = amount(v, "value_orig", 20, 2);
+      BigDecimal valueUsd = amount(v, "value_usd", 18, 2);
+      if (valueUsd == null) {
+        if (valueOrig == null) {
+          throw new Rejection(Rejection.MISSING_VALUE, "no value: " + describe(
+              mapping.fields.containsKey("value_orig") ? "value_orig" : "value_usd"));
+        }
+        valueUsd = fx.toUsd(valueOrig, currency, month);
+        if (valueUsd == null) {
+          throw new Rejection(Rejection.MISSING_FX_RATE, "no " + currency + " rate for " + month
+              + " in fx-monthly.csv (rates: " + fx.coverage().getOrDefault(currency, "none")
+              + "); add the rate to reference.dir/fx-monthly.csv");
+        }
+        if (valueUsd.precision() - valueUsd.scale() > 16) {
+          throw new Rejection(Rejection.VALUE_OVERFLOW, "value " + valueOrig + " " + currency
+              + " is " + valueUsd + " USD, which does not fit DECIMAL(18,2)");
+        }
+      }
+      int level = code.length();
+      row[Ingested.HS_CODE] = code;
+      row[Ingested.HS_LEVEL] = level;
+      row[Ingested.HS6] = level >= 6 ? code.substring(0, 6) : null;
+      row[Ingested.HS_EDITION] = edition;
+      row[Ingested.VALUE_USD] = valueUsd;
+      row[Ingested.VALUE_ORIG] = valueOrig != null ? valueOrig : valueUsd;
+      row[Ingested.CURRENCY_ORIG] = valueOrig != null ? currency : "USD";
+      row[Ingested.NET_KG] = amount(v, "net_kg", 20, 3);
+      row[Ingested.QTY] = amount(v, "qty", 20, 3);
+      row[Ingested.QTY_UNIT] = string(v, "qty_unit", null);
+      row[Ingested.PARTNER2] = string(v, "partner2_iso3", null);
+      row[Ingested.ORIGIN] = string(v, "origin_iso3", null);
+      row[Ingested.TRADING] = string(v, "trading_iso3", null);
+      row[Ingested.CUSTOMS_CODE] = string(v, "customs_code", null);
+      row[Ingested.TRANSPORT_MODE] = string(v, "transport_mode", null);
+      row[Ingested.SHIPPER] = string(v, "shipper", null);
+      row[Ingested.CONSIGNEE] = string(v, "consignee", null);
+      row[Ingested.CONSIGNEE_ID] = string(v, "consignee_id", null);
+      row[Ingested.MANUFACTURER] = string(v, "manufacturer", null);
+      row[Ingested.DESCRIPTION] = string(v, "description", null);
+      row[Ingested.DOCUMENT_ID] = string(v, "document_id", null);
+      Ingested.setCountable(row, level, false, partner);
+    }
+
+    private String required(Map<String, Object> v, String field) throws Rejection {
+      String s = string(v, field, null);
+      if (s == null) {
+        throw new Rejection(field.endsWith("_iso3") ? Rejection.UNKNOWN_COUNTRY
+            : Rejection.MISSING_VALUE, "no " + field + ": " + describe(field));
+      }
+      return s;
+    }
+
+    private String string(Map<String, Object> v, String field, String fallback) {
+      Object o = v.get(field);
+      return o == null ? fallback : o.toString();
+    }
+
+    private BigDecimal amount(Map<String, Object> v, String field, int precision, int scale)
+        throws Rejection {
+      Object o = v.get(field);
+      if (o == null) {
+        return null;
+      }
+      return FieldValues.decimal(field, ((BigDecimal) o).toPlainString(), precision, scale);
+    }
+
+    private String sourceKey(Map<String, Object> values) {
+      StringBuilder sb = new StringBuilder();
+      for (String k : mapping.key) {
+        Object part = values.containsKey(k) || mapping.fields.containsKey(k) ? values.get(k)
+            : raw(k);
+        sb.append(part == null ? "" : part.toString()).append('\u0001');
+      }
+      return sb.toString();
+    }
+
+    private String raw(String column) {
+      Integer i = index.get(column);
+      return i == null ? null : record.field(i).trim();
+    }
+
+    private String header(String column) {
+      return matchedHeader.getOrDefault(column, column);
+    }
+
+    // --- converters ----------------------------------------------------------------------------
+
+    private Object eval(Expr e) throws Rejection {
+      if (e == null) {
+        return null;
+      }
+      if (e.literal() != null) {
+        return e.literal();
+      }
+      if (e.column() != null) {
+        String s = raw(e.column());
+        return s == null || s.isEmpty() ? null : s;
+      }
+      List<Expr> a = e.args();
+      switch (e.function()) {
+        case "text" -> {
+          return eval(a.get(0));
+        }
+        case "option" -> {
+          String o = options.get(literal(a, 0));
+          return o == null || o.isBlank() ? null : o.trim();
+        }
+        case "hs_code" -> {
+          String s = text(a.get(0));
+          if (s == null) {
+            return null;
+          }
+          String digits = s.replaceAll("[.\\s]", "");
+          if (!digits.matches("\\d{2,12}")) {
+            throw new Rejection(Rejection.BAD_COMMODITY_CODE, label(a.get(0)) + " '"
+                + FieldValues.abbreviate(s) + "' is not a commodity code of 2 to 12 digits");
+          }
+          return digits;
+        }
+        case "decimal" -> {
+          String s = text(a.get(0));
+          if (s == null) {
+            return null;
+          }
+          boolean grouping = a.size() > 1 && "grouping".equals(literal(a, 1));
+          String plain = grouping ? s.replaceAll("(?<=\\d)[,\\s\\u00a0'](?=\\d{3})", "") : s;
+          try {
+            return new BigDecimal(plain);
+          } catch (NumberFormatException ex) {
+            throw new Rejection(Rejection.NOT_NUMERIC, label(a.get(0)) + " '"
+                + FieldValues.abbreviate(s) + "' is not a number");
+          }
+        }
+        case "country" -> {
+          String s = text(a.get(0));
+          if (s == null) {
+            return null;
+          }
+          String scheme = literal(a, 1);
+          for (String sc : scheme.split("\\|")) {
+            String iso3 = switch (sc.trim()) {
+              case "iso2" -> countries.byIso2(s);
+              case "iso3" -> countries.isKnown(s.toUpperCase(Locale.ROOT))
+                  ? s.toUpperCase(Locale.ROOT) : null;
+              case "gacc" -> countries.byGacc(s);
+              case "name" -> countries.byName(s);
+              case "m49", "comtrade" -> s.matches("\\d{1,3}")
+                  ? countries.byComtradeCode(Integer.parseInt(s)) : null;
+              default -> throw new IllegalStateException("unknown country scheme " + sc);
+            };
+            if (iso3 != null) {
+              return iso3;
+            }
+          }
+          throw new Rejection(Rejection.UNKNOWN_COUNTRY, label(a.get(0)) + " '"
+              + FieldValues.abbreviate(s) + "' is not a known country (" + scheme + ")");
+        }
+        case "month" -> {
+          String s = text(a.get(0));
+          if (s == null) {
+            return null;
+          }
+          String cleaned = s.replace(".", " ").replaceAll("\\s+", " ").trim();
+          for (String pattern : literal(a, 1).split("\\|")) {
+            String p = pattern.replace(".", " ").replaceAll("\\s+", " ").trim();
+            try {
+              DateTimeFormatter f = new java.time.format.DateTimeFormatterBuilder()
+                  .parseCaseInsensitive().appendPattern(p).toFormatter(Locale.ENGLISH);
+              return p.contains("d") ? YearMonth.from(LocalDate.parse(cleaned, f))
+                  : YearMonth.parse(cleaned, f);
+            } catch (DateTimeParseException ex) {
+              // try the next pattern
+            }
+          }
+          throw new Rejection(Rejection.BAD_PERIOD, label(a.get(0)) + " '"
+              + FieldValues.abbreviate(s) + "' is not a month (" + literal(a, 1) + ")");
+        }
+        case "lookup" -> {
+          String s = text(a.get(0));
+          if (s == null) {
+            return null;
+          }
+          List<String> keys = new ArrayList<>();
+          for (int i = 1; i < a.size(); i++) {
+            String pair = literal(a, i);
+            int eq = pair.indexOf('=');
+            String k = pair.substring(0, eq).trim();
+            keys.add(k);
+            if (k.equalsIgnoreCase(s)) {
+              return pair.substring(eq + 1).trim();
+            }
+          }
+          throw new Rejection(Rejection.UNSUPPORTED_VALUE, label(a.get(0)) + " '"
+              + FieldValues.abbreviate(s) + "' is not one of " + String.join(", ", keys));
+        }
+        case "header_of" -> {
+          String h = matchedHeader.get(a.get(0).column());
+          for (int i = 1; i < a.size() && h != null; i++) {
+            String pair = literal(a, i);
+            int eq = pair.indexOf('=');
+            if (normalizeHeader(pair.substring(0, eq)).equals(normalizeHeader(h))) {
+              return pair.substring(eq + 1).trim();
+            }
+          }
+          return null;
+        }
+        case "kg" -> {
+          for (int i = 0; i + 1 < a.size(); i += 2) {
+            String unit = text(a.get(i + 1));
+            if (unit != null && KG_UNITS.contains(unit.toLowerCase(Locale.ROOT))) {
+              return eval(new Expr("decimal", null, null, List.of(a.get(i),
+                  new Expr(null, "grouping", null, null))));
+            }
+          }
+          return null;
+        }
+        case "filename_month" -> {
+          Matcher m = FILE_MONTH.matcher(fileName);
+          YearMonth last = null;
+          while (m.find()) {
+            last = YearMonth.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+          }
+          return last;
+        }
+        case "filename_flow" -> {
+          String n = fileName.toLowerCase(Locale.ROOT);
+          if (n.contains("出口") || n.matches(".*\\bexports?\\b.*")) {
+            return "export";
+          }
+          if (n.contains("进口") || n.matches(".*\\bimports?\\b.*")) {
+            return "import";
+          }
+          return null;
+        }
+        case "first" -> {
+          Rejection firstFailure = null;
+          for (Expr x : a) {
+            try {
+              Object o = eval(x);
+              if (o != null) {
+                return o;
+              }
+            } catch (Rejection r) {
+              firstFailure = firstFailure == null ? r : firstFailure;
+            }
+          }
+          if (firstFailure != null) {
+            throw firstFailure;
+          }
+          return null;
+        }
+        case "concat" -> {
+          StringBuilder sb = new StringBuilder();
+          for (Expr x : a) {
+            Object o = eval(x);
+            if (o == null) {
+              return null;
+            }
+            sb.append(o);
+          }
+          return sb.toString();
+        }
+        default -> throw new IllegalStateException("unknown converter " + e.function());
+      }
+    }
+
+    private String text(Expr e) throws Rejection {
+      Object o = eval(e);
+      return o == null ? null : o.toString().trim();
+    }
+
+    private String literal(List<Expr> args, int i) {
+      if (i >= args.size() || args.get(i).literal() == null) {
+        throw new IllegalStateException("argument " + (i + 1) + " must be a quoted literal");
+      }
+      return args.get(i).literal();
+    }
+
+    private String label(Expr e) {
+      return e.column() != null ? header(e.column()) : e.toString();
+    }
+  }
+}

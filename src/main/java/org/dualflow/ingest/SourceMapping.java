@@ -1,0 +1,337 @@
+package org.dualflow.ingest;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A source format declared as data: a Java properties file in {@code schemas/sources/}.
+ *
+ * <pre>
+ * source      = gacc                          name, used in input.&lt;source&gt; and the source column
+ * description = China customs statistics export
+ * encoding    = auto                          a charset name, or auto (UTF-8 if valid, else GB18030)
+ * delimiter   = ,
+ * column.code = 商品编码 | HS编码              logical column = header names it may have
+ * required    = code, partner_code             logical columns a file must have
+ * option.flow = export                         a setting a job may change: input.gacc.flow
+ * key         = period, code, partner_code     what identifies a record (fields or columns)
+ * field.hs_code = hs_code(code)                each canonical field as an expression
+ * </pre>
+ *
+ * Expressions are converter calls over logical columns and quoted literals, nested freely; the
+ * converters are listed in {@link MappedFormat}. Anything the mapping does not set keeps the
+ * canonical default (for example {@code freq} M).
+ */
+public final class SourceMapping implements Serializable {
+
+  /** Canonical fields a mapping may set, in trade_records' terms. */
+  static final Set<String> FIELDS = Set.of("freq", "period", "flow", "reporter_iso3",
+      "partner_iso3", "partner2_iso3", "origin_iso3", "trading_iso3", "hs_code", "hs_edition",
+      "value_orig", "currency_orig", "value_usd", "net_kg", "qty", "qty_unit", "customs_code",
+      "transport_mode", "shipper", "consignee", "consignee_id", "manufacturer", "description",
+      "document_id");
+  /** Fields every record needs; a mapping must say how each is made. */
+  static final List<String> REQUIRED_FIELDS = List.of("period", "flow", "reporter_iso3",
+      "partner_iso3", "hs_code", "value_orig", "currency_orig");
+
+  final String source;
+  final String description;
+  final String encoding;
+  final char delimiter;
+  final Map<String, List<String>> columns;
+  final List<String> required;
+  final Map<String, String> options;
+  final List<String> key;
+  final Map<String, Expr> fields;
+
+  private SourceMapping(String source, String description, String encoding, char delimiter,
+      Map<String, List<String>> columns, List<String> required, Map<String, String> options,
+      List<String> key, Map<String, Expr> fields) {
+    this.source = source;
+    this.description = description;
+    this.encoding = encoding;
+    this.delimiter = delimiter;
+    this.columns = columns;
+    this.required = required;
+    this.options = options;
+    this.key = key;
+    this.fields = fields;
+  }
+
+  /**
+   * Parses a mapping.
+   *
+   * @param where the file's name, for messages
+   * @throws IllegalArgumentException naming the key and what is wrong
+   */
+  public static SourceMapping parse(Reader text, String where) {
+    Properties p = new Properties();
+    try {
+      p.load(text);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("Cannot read mapping " + where + ": " + e.getMessage());
+    }
+    String source = require(p, "source", where);
+    if (!source.matches("[a-z][a-z0-9_]*")) {
+      throw new IllegalArgumentException("Invalid mapping " + where + ": source '" + source
+          + "' must be lower-case letters, digits or _");
+    }
+    String delimiter = p.getProperty("delimiter", ",").trim();
+    if (delimiter.equals("\\t") || delimiter.equalsIgnoreCase("tab")) {
+      delimiter = "\t";
+    }
+    if (delimiter.length() != 1) {
+      throw new IllegalArgumentException("Invalid mapping " + where + ": delimiter must be one "
+          + "character");
+    }
+    Map<String, List<String>> columns = new LinkedHashMap<>();
+    Map<String, String> options = new LinkedHashMap<>();
+    Map<String, Expr> fields = new LinkedHashMap<>();
+    for (String name : new TreeSet<>(p.stringPropertyNames())) {
+      String value = p.getProperty(name).trim();
+      if (name.startsWith("column.")) {
+        List<String> headers = new ArrayList<>();
+        for (String h : value.split("\\|")) {
+          if (!h.isBlank()) {
+            headers.add(h.trim());
+          }
+        }
+        columns.put(name.substring(7), Collections.unmodifiableList(headers));
+      } else if (name.startsWith("option.")) {
+        options.put(name.substring(7), value);
+      } else if (name.startsWith("field.")) {
+        String field = name.substring(6);
+        if (!FIELDS.contains(field)) {
+          throw new IllegalArgumentException("Invalid mapping " + where + ": field." + field
+              + " is not a canonical field; known: " + new TreeSet<>(FIELDS));
+        }
+        try {
+          Expr expr = Expr.parse(value);
+          MappedFormat.check(expr);
+          fields.put(field, expr);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("Invalid mapping " + where + ": field." + field
+              + ": " + e.getMessage());
+        }
+      } else if (!Set.of("source", "description", "encoding", "delimiter", "required", "key")
+          .contains(name)) {
+        throw new IllegalArgumentException("Invalid mapping " + where + ": unknown key " + name);
+      }
+    }
+    for (String f : REQUIRED_FIELDS) {
+      if (!fields.containsKey(f) && !(f.equals("value_orig") && fields.containsKey("value_usd"))) {
+        throw new IllegalArgumentException("Invalid mapping " + where + ": field." + f
+            + " is missing; every record needs it");
+      }
+    }
+    List<String> required = list(p.getProperty("required", ""));
+    List<String> key = list(p.getProperty("key", ""));
+    if (key.isEmpty()) {
+      throw new IllegalArgumentException("Invalid mapping " + where + ": key is missing; list "
+          + "the fields or columns that identify a record");
+    }
+    for (String c : required) {
+      if (!columns.containsKey(c)) {
+        throw new IllegalArgumentException("Invalid mapping " + where + ": required column " + c
+            + " has no column." + c + " line");
+      }
+    }
+    for (String k : key) {
+      if (!columns.containsKey(k) && !fields.containsKey(k)) {
+        throw new IllegalArgumentException("Invalid mapping " + where + ": key part " + k
+            + " is neither a column nor a field");
+      }
+    }
+    for (Expr e : fields.values()) {
+      for (String c : e.columns()) {
+        if (!columns.containsKey(c)) {
+          throw new IllegalArgumentException("Invalid mapping " + where + ": column " + c
+              + " is used but has no column." + c + " line");
+        }
+      }
+      for (String o : e.options()) {
+        if (!options.containsKey(o)) {
+          throw new IllegalArgumentException("Invalid mapping " + where + ": option '" + o
+              + "' is used but has no option." + o + " line");
+        }
+      }
+    }
+    return new SourceMapping(source, p.getProperty("description", "").trim(),
+        p.getProperty("encoding", "UTF-8").trim(), delimiter.charAt(0),
+        Collections.unmodifiableMap(columns), required, Collections.unmodifiableMap(options),
+        key, Collections.unmodifiableMap(fields));
+  }
+
+  private static String require(Properties p, String key, String where) {
+    String v = p.getProperty(key);
+    if (v == null || v.isBlank()) {
+      throw new IllegalArgumentException("Invalid mapping " + where + ": " + key + " is missing");
+    }
+    return v.trim();
+  }
+
+  private static List<String> list(String s) {
+    return Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+  }
+
+  public String source() {
+    return source;
+  }
+
+  /** Options a job may set as {@code input.<source>.<option>}, with their defaults. */
+  public Map<String, String> options() {
+    return options;
+  }
+
+  public String encoding() {
+    return encoding;
+  }
+
+  /**
+   * An expression of a mapping: a quoted literal, a logical column, or a converter call.
+   * Immutable and serialisable; evaluated by {@link MappedFormat}.
+   */
+  public record Expr(String function, String literal, String column, List<Expr> args)
+      implements Serializable {
+
+    static Expr parse(String text) {
+      Parser p = new Parser(text);
+      Expr e = p.expr();
+      p.skipSpaces();
+      if (p.pos != text.length()) {
+        throw new IllegalArgumentException("unexpected '" + text.substring(p.pos) + "' in '"
+            + text + "'");
+      }
+      return e;
+    }
+
+    /** Logical columns this expression reads. */
+    Set<String> columns() {
+      Set<String> out = new TreeSet<>();
+      if (column != null) {
+        out.add(column);
+      }
+      if (args != null) {
+        args.forEach(a -> out.addAll(a.columns()));
+      }
+      return out;
+    }
+
+    /** Options this expression reads through option('name'). */
+    Set<String> options() {
+      Set<String> out = new TreeSet<>();
+      if ("option".equals(function) && !args.isEmpty() && args.get(0).literal() != null) {
+        out.add(args.get(0).literal());
+      }
+      if (args != null) {
+        args.forEach(a -> out.addAll(a.options()));
+      }
+      return out;
+    }
+
+    @Override
+    public String toString() {
+      if (literal != null) {
+        return "'" + literal + "'";
+      }
+      if (column != null) {
+        return column;
+      }
+      return function + "(" + String.join(", ", args.stream().map(Expr::toString).toList())
+          + ")";
+    }
+  }
+
+  /** Recursive-descent parser for expressions. */
+  private static final class Parser {
+    private final String text;
+    private int pos;
+
+    Parser(String text) {
+      this.text = text;
+    }
+
+    void skipSpaces() {
+      while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
+        pos++;
+      }
+    }
+
+    Expr expr() {
+      skipSpaces();
+      if (pos >= text.length()) {
+        throw new IllegalArgumentException("expression expected in '" + text + "'");
+      }
+      if (text.charAt(pos) == '\'') {
+        StringBuilder sb = new StringBuilder();
+        pos++;
+        while (true) {
+          if (pos >= text.length()) {
+            throw new IllegalArgumentException("unclosed quote in '" + text + "'");
+          }
+          char c = text.charAt(pos++);
+          if (c == '\'') {
+            if (pos < text.length() && text.charAt(pos) == '\'') {
+              sb.append('\'');
+              pos++;
+              continue;
+            }
+            break;
+          }
+          sb.append(c);
+        }
+        return new Expr(null, sb.toString(), null, null);
+      }
+      int start = pos;
+      while (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos))
+          || text.charAt(pos) == '_')) {
+        pos++;
+      }
+      if (start == pos) {
+        throw new IllegalArgumentException("unexpected '" + text.charAt(pos) + "' in '" + text
+            + "'");
+      }
+      String name = text.substring(start, pos);
+      skipSpaces();
+      if (pos < text.length() && text.charAt(pos) == '(') {
+        pos++;
+        List<Expr> args = new ArrayList<>();
+        skipSpaces();
+        if (pos < text.length() && text.charAt(pos) == ')') {
+          pos++;
+        } else {
+          while (true) {
+            args.add(expr());
+            skipSpaces();
+            if (pos < text.length() && text.charAt(pos) == ',') {
+              pos++;
+            } else if (pos < text.length() && text.charAt(pos) == ')') {
+              pos++;
+              break;
+            } else {
+              throw new IllegalArgumentException("',' or ')' expected in '" + text + "'");
+            }
+          }
+        }
+        String function = name.toLowerCase(Locale.ROOT);
+        if (!MappedFormat.FUNCTIONS.contains(function)) {
+          throw new IllegalArgumentException("unknown converter " + name + "(); known: "
+              + new TreeSet<>(MappedFormat.FUNCTIONS));
+        }
+        return new Expr(function, null, null, List.copyOf(args));
+      }
+      return new Expr(null, null, name, null);
+    }
+  }
+}

@@ -1,0 +1,313 @@
+package org.dualflow.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.dualflow.reference.ReferenceData;
+import org.dualflow.reference.ReferenceFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The mapped sources read from real files: China customs, Eurostat Comext, declarations, and a
+ * fifth format declared by a mapping alone. Expected dollar values are worked out by hand from
+ * the rates in fx-monthly.csv, quoted beside each.
+ */
+class MappedFormatTest {
+
+  static final ReferenceData REF = ReferenceData.load(new ReferenceFiles(null));
+  static final Charset GBK = Charset.forName("GBK");
+
+  @TempDir
+  Path dir;
+
+  static MappedFormat format(String source, Map<String, String> options) {
+    return new MappedFormat(SourceCatalog.bundled(source), options, REF.countries(), REF.fx());
+  }
+
+  private Path write(String name, byte[] bytes) throws IOException {
+    return Files.write(dir.resolve(name), bytes);
+  }
+
+  /** Reads a file as a run would (without Spark): every record row, then the file row. */
+  static List<Row> read(Path file, SourceFormat format) throws IOException {
+    // As input discovery names files: a Hadoop path, not a percent-encoded URI.
+    String uri = "file:" + file.toAbsolutePath();
+    Ingest.InputRef ref = new Ingest.InputRef(format.name(), uri, Files.size(file));
+    Ingest.checkHeader(ref, format, Map.of());
+    List<Row> rows = new ArrayList<>();
+    var it = new Ingest.FileRows(ref, format,
+        InputFile.open(uri, format.encoding(), format.delimiter(), Map.of()));
+    while (it.hasNext()) {
+      Row r = it.next();
+      Object[] values = new Object[r.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = r.get(i);
+      }
+      rows.add(new GenericRowWithSchema(values, Ingested.SCHEMA));
+    }
+    return rows;
+  }
+
+  private static List<Row> records(List<Row> rows) {
+    return rows.stream().filter(r -> !"file".equals(r.getAs("row_status"))).toList();
+  }
+
+  // --- China customs ----------------------------------------------------------------------------
+
+  static final String GACC_MONTHLY = "数据年月,商品编码,商品名称,贸易伙伴编码,贸易伙伴名称,第一数量,第一计量单位,"
+      + "第二数量,第二计量单位,人民币\n";
+
+  @Test
+  void gaccMonthlyExportInGbkAndYuanBecomesDollarsAtTheMonthsRate() throws IOException {
+    Path f = write("gacc-monthly.csv", (GACC_MONTHLY
+        + "202403,85423100,\"处理器及控制器,\n多核\",344,俄罗斯联邦,\"1,200\",千克,\"35,000\",个,\"7,000,000\"\n"
+        + "202403,85423100,处理器及控制器,999,亚特兰蒂斯,1,千克,1,个,100\n"
+        + "202403,85423100,处理器及控制器,110,中国香港,1,千克,1\n")
+        .getBytes(GBK));
+    List<Row> rows = records(read(f, format("gacc", Map.of())));
+    Row ok = rows.get(0);
+    assertThat(ok.<String>getAs("row_status")).isEqualTo("accepted");
+    assertThat(ok.<String>getAs("exporter_iso3")).isEqualTo("CHN");
+    assertThat(ok.<String>getAs("importer_iso3")).isEqualTo("RUS");      // GACC 344 is Russia
+    assertThat(ok.<String>getAs("value_basis")).isEqualTo("FOB");
+    assertThat(ok.<String>getAs("hs_code")).isEqualTo("85423100");
+    assertThat(ok.<String>getAs("hs_edition")).isEqualTo("HS2022");
+    assertThat(ok.<BigDecimal>getAs("value_orig")).isEqualByComparingTo("7000000");
+    assertThat(ok.<String>getAs("currency_orig")).isEqualTo("CNY");
+    // 7,000,000 CNY / 7.2015 CNY per USD (2024-03) = 972,019.72 USD
+    assertThat(ok.<BigDecimal>getAs("value_usd")).isEqualByComparingTo("972019.72");
+    assertThat(ok.<BigDecimal>getAs("net_kg")).isEqualByComparingTo("1200");
+    assertThat(rows.get(1).<String>getAs("reason")).isEqualTo(
+        "贸易伙伴编码 '999' is not a known country (gacc)");
+    assertThat(rows.get(2).<String>getAs("reason_code")).isEqualTo("field_count");
+  }
+
+  @Test
+  void gaccQueryExportTakesItsMonthAndFlowFromTheFileName() throws IOException {
+    String header = "商品编码,商品名称,贸易伙伴编码,贸易伙伴名称,贸易方式编码,贸易方式名称,注册地编码,注册地名称,"
+        + "第一数量,第一计量单位,第二数量,第二计量单位,美元\n";
+    Path f = write("gacc-进口-2024-02.csv", (header
+        + "84821000,滚珠轴承,145,哈萨克斯坦,10,一般贸易,44,广东省,\"2,000\",千克,\"5,000\",套,\"123,456\"\n")
+        .getBytes(StandardCharsets.UTF_8));
+    Row r = records(read(f, format("gacc", Map.of()))).get(0);
+    assertThat(r.<String>getAs("flow")).isEqualTo("import");
+    assertThat(r.<String>getAs("exporter_iso3")).isEqualTo("KAZ");
+    assertThat(r.<String>getAs("value_basis")).isEqualTo("CIF");
+    assertThat(r.<String>getAs("period_key")).isEqualTo("2024-02");
+    assertThat(r.<BigDecimal>getAs("value_usd")).isEqualByComparingTo("123456");
+    assertThat(r.<String>getAs("customs_code")).isEqualTo("10");
+    // A job setting wins over the file name.
+    Row export = records(read(f, format("gacc", Map.of("flow", "export")))).get(0);
+    assertThat(export.<String>getAs("flow")).isEqualTo("export");
+    // Without a month in the name and no setting, the record says so.
+    Path noMonth = write("gacc-query.csv", Files.readAllBytes(f));
+    Row bad = records(read(noMonth, format("gacc", Map.of()))).get(0);
+    assertThat(bad.<String>getAs("reason_code")).isEqualTo("bad_period");
+    assertThat(records(read(noMonth, format("gacc", Map.of("period", "2023-12")))).get(0)
+        .<String>getAs("period_key")).isEqualTo("2023-12");
+  }
+
+  @Test
+  void gaccBadFilesFailNamingTheFileAndTheFix() throws IOException {
+    Path gbk = write("gbk.csv", (GACC_MONTHLY + "202403,85423100,处理器,344,俄罗斯联邦,1,千克,1,个,5\n")
+        .getBytes(GBK));
+    assertThatThrownBy(() -> read(gbk, format("gacc", Map.of("encoding", "UTF-8"))))
+        .isInstanceOf(InputFileException.class)
+        .hasMessageStartingWith("Cannot read file:" + gbk + ": it has bytes that are not "
+            + "valid in its encoding");
+    Path renamed = write("renamed.csv", "数据年月,编码,贸易伙伴编码,美元\n202403,85423100,344,5\n"
+        .getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> read(renamed, format("gacc", Map.of())))
+        .isInstanceOf(InputFileException.class)
+        .hasMessageContaining("as gacc (China customs statistics export): the header lacks 商品编码")
+        .hasMessageContaining("check its encoding (input.gacc.encoding, now auto)");
+    Path empty = write("empty.csv", new byte[0]);
+    assertThatThrownBy(() -> read(empty, format("gacc", Map.of())))
+        .hasMessageContaining("the file is empty");
+    Path corrupt = write("corrupt.csv.gz", new byte[] {0x1f, (byte) 0x8b, 8, 0, 9});
+    assertThatThrownBy(() -> read(corrupt, format("gacc", Map.of())))
+        .hasMessageContaining("gzip header is corrupt or cut short");
+  }
+
+  @Test
+  void aMonthWithoutAnExchangeRateIsQuarantinedNamingCurrencyAndMonth() throws IOException {
+    Path f = write("late.csv", (GACC_MONTHLY + "202510,85423100,处理器,344,俄罗斯联邦,1,千克,1,个,5\n")
+        .getBytes(StandardCharsets.UTF_8));
+    Row r = records(read(f, format("gacc", Map.of()))).get(0);
+    assertThat(r.<String>getAs("reason_code")).isEqualTo("missing_fx_rate");
+    assertThat(r.<String>getAs("reason")).startsWith("no CNY rate for 2025-10 in fx-monthly.csv "
+        + "(rates: 2019-01..2025-08)");
+  }
+
+  // --- Eurostat Comext --------------------------------------------------------------------------
+
+  @Test
+  void comextReadsEurostatPeriodsAndCodesAndConvertsEuros() throws IOException {
+    Path f = write("comext.csv.gz", gzip(("REPORTER,PARTNER,PRODUCT,FLOW,STAT_PROCEDURE,PERIOD,"
+        + "VALUE_IN_EUR,QUANTITY_IN_KG\n"
+        + "EL,RU,85423190,2,1,Aug. 2024,12345,10\n"
+        + "DE,KZ,85423190,2,1,202408,\"1,234\",10\n"
+        + "DE,QX,85423190,2,1,202408,5,1\n"
+        + "DE,KZ,85423190,3,1,202408,5,1\n")));
+    List<Row> rows = records(read(f, format("comext", Map.of())));
+    Row greece = rows.get(0);
+    assertThat(greece.<String>getAs("reporter_iso3")).isEqualTo("GRC");       // Eurostat's EL
+    assertThat(greece.<String>getAs("period_key")).isEqualTo("2024-08");
+    // 12,345 EUR x 1.1020 USD per EUR (2024-08) = 13,604.19 USD
+    assertThat(greece.<BigDecimal>getAs("value_usd")).isEqualByComparingTo("13604.19");
+    assertThat(greece.<String>getAs("currency_orig")).isEqualTo("EUR");
+    // Comext values are plain numbers: a thousands separator is a defect, not a format.
+    assertThat(rows.get(1).<String>getAs("reason")).isEqualTo("VALUE_IN_EUR '1,234' is not a "
+        + "number");
+    assertThat(rows.get(2).<String>getAs("reason_code")).isEqualTo("unknown_country");
+    assertThat(rows.get(3).<String>getAs("reason")).isEqualTo("FLOW '3' is not one of 1, 2, "
+        + "IMPORT, EXPORT");
+  }
+
+  // --- Declarations -----------------------------------------------------------------------------
+
+  static final String DECLARATIONS = "declaration_number,declaration_date,item_number,tnved_code,"
+      + "goods_description,shipper,consignee,consignee_inn,origin_country,dispatch_country,"
+      + "trading_country,manufacturer,brand,invoice_value,invoice_currency,statistical_value_usd,"
+      + "net_kg,gross_kg,quantity,quantity_unit\n";
+
+  @Test
+  void declarationsReadCyrillicTextCountryNamesAndConvertInvoicesWithoutAStatisticalValue()
+      throws IOException {
+    Path f = write("decl.csv", (DECLARATIONS
+        + "10702070/151123/0012345,15.11.2023,1,8542319000,\"МИКРОСХЕМЫ ИНТЕГРАЛЬНЫЕ, \"\"ПРОЦЕССОРЫ\"\",\n"
+        + "ДЛЯ ПРОМЫШЛЕННОГО ОБОРУДОВАНИЯ\",SHENZHEN ABC TRADING CO LTD,ООО \"ТЕХНОСНАБ\",7701234567,"
+        + "КИТАЙ,CN,HK,TEXAS INSTRUMENTS,TI,10000,156,,12.5,13,500,шт\n"
+        + "10702070/151123/0012345,15.11.2023,2,8542329000,ПАМЯТЬ,SHENZHEN ABC TRADING CO LTD,"
+        + "ООО \"\"ТЕХНОСНАБ\"\",7701234567,Тайвань,Китай,HK,,SAMSUNG,\"2 000\",USD,\"2,000.00\",1,1,10,шт\n")
+        .getBytes(StandardCharsets.UTF_8));
+    List<Row> rows = records(read(f, format("declarations", Map.of())));
+    Row first = rows.get(0);
+    assertThat(first.<String>getAs("row_status")).as(String.valueOf((Object) first.getAs("reason")))
+        .isEqualTo("accepted");
+    assertThat(first.<String>getAs("importer_iso3")).isEqualTo("RUS");
+    assertThat(first.<String>getAs("exporter_iso3")).isEqualTo("CHN");
+    assertThat(first.<String>getAs("origin_iso3")).isEqualTo("CHN");          // КИТАЙ
+    assertThat(first.<String>getAs("trading_iso3")).isEqualTo("HKG");
+    assertThat(first.<String>getAs("description"))
+        .isEqualTo("МИКРОСХЕМЫ ИНТЕГРАЛЬНЫЕ, \"ПРОЦЕССОРЫ\",\nДЛЯ ПРОМЫШЛЕННОГО ОБОРУДОВАНИЯ");
+    assertThat(first.<String>getAs("currency_orig")).isEqualTo("CNY");      // ISO numeric 156
+    // No statistical value: 10,000 CNY / 7.2226 CNY per USD (2023-11) = 1,384.54 USD
+    assertThat(first.<BigDecimal>getAs("value_usd")).isEqualByComparingTo("1384.54");
+    assertThat(first.<String>getAs("value_basis")).isEqualTo("CIF");
+    assertThat(first.<String>getAs("document_id")).isEqualTo("10702070/151123/0012345/1");
+    assertThat(first.<String>getAs("manufacturer")).isEqualTo("TEXAS INSTRUMENTS");
+    Row second = rows.get(1);
+    assertThat(second.<String>getAs("exporter_iso3")).isEqualTo("CHN");       // Китай
+    assertThat(second.<String>getAs("origin_iso3")).isEqualTo("TWN");
+    assertThat(second.<BigDecimal>getAs("value_usd")).isEqualByComparingTo("2000.00");
+    assertThat(second.<String>getAs("manufacturer")).isEqualTo("SAMSUNG");
+    assertThat(second.<Long>getAs("source_line")).isEqualTo(4L);
+  }
+
+  @Test
+  void aDeclarationFileInAnotherLayoutIsReadThroughItsOwnMapping() throws IOException {
+    String mapping = """
+        source = declarations
+        encoding = windows-1251
+        delimiter = ;
+        column.number = Номер ДТ
+        column.date = Дата
+        column.code = Код товара
+        column.country = Страна отправления
+        column.usd = Стоимость, долл
+        required = number, date, code, country, usd
+        key = number, code
+        field.period = month(date, 'dd.MM.yyyy')
+        field.flow = 'import'
+        field.reporter_iso3 = 'RUS'
+        field.partner_iso3 = country(country, 'name')
+        field.hs_code = hs_code(code)
+        field.value_orig = decimal(usd)
+        field.currency_orig = 'USD'
+        """;
+    SourceMapping m = SourceMapping.parse(new StringReader(mapping), "test");
+    Path f = write("ftc.csv", ("Номер ДТ;Дата;Код товара;Страна отправления;Стоимость, долл\n"
+        + "10009100/010323/0001;01.03.2023;8542.31.100.0;КИТАЙ;1500.50\n")
+        .getBytes(Charset.forName("windows-1251")));
+    Row r = records(read(f, new MappedFormat(m, Map.of(), REF.countries(), REF.fx()))).get(0);
+    assertThat(r.<String>getAs("hs_code")).isEqualTo("8542311000");
+    assertThat(r.<String>getAs("exporter_iso3")).isEqualTo("CHN");
+    assertThat(r.<BigDecimal>getAs("value_usd")).isEqualByComparingTo("1500.50");
+  }
+
+  // --- A fifth format, by mapping alone ------------------------------------------------------------
+
+  @Test
+  void aToyFifthFormatNeedsOnlyAMapping() throws IOException {
+    // Invented: a Ukrainian-style tab-separated export with ISO3 codes and months as 2023/05.
+    String mapping = """
+        source = toy
+        description = invented tab-separated format
+        delimiter = tab
+        column.month = Місяць
+        column.from = Країна
+        column.code = УКТЗЕД
+        column.eur = Вартість EUR
+        column.direction = Напрям
+        required = month, from, code, eur, direction
+        option.reporter = UKR
+        key = period, from, code, direction
+        field.period = month(month, 'yyyy/MM')
+        field.flow = lookup(direction, 'ІМ=import', 'ЕК=export')
+        field.reporter_iso3 = country(option('reporter'), 'iso3')
+        field.partner_iso3 = country(from, 'iso3')
+        field.hs_code = hs_code(code)
+        field.value_orig = decimal(eur)
+        field.currency_orig = 'EUR'
+        """;
+    MappedFormat toy = new MappedFormat(SourceMapping.parse(new StringReader(mapping), "toy"),
+        Map.of(), REF.countries(), REF.fx());
+    Path f = write("toy.tsv", ("Місяць\tКраїна\tУКТЗЕД\tВартість EUR\tНапрям\n"
+        + "2023/05\tCHN\t8542310000\t2500.50\tІМ\n"
+        + "2023/05\tCHN\t8542310000\t1\tXX\n").getBytes(StandardCharsets.UTF_8));
+    List<Row> rows = records(read(f, toy));
+    assertThat(rows.get(0).<String>getAs("source")).isEqualTo("toy");
+    assertThat(rows.get(0).<String>getAs("importer_iso3")).isEqualTo("UKR");
+    // 2,500.50 EUR x 1.0867 USD per EUR (2023-05) = 2,717.29 USD
+    assertThat(rows.get(0).<BigDecimal>getAs("value_usd")).isEqualByComparingTo("2717.29");
+    assertThat(rows.get(1).<String>getAs("reason_code")).isEqualTo("unsupported_value");
+  }
+
+  @Test
+  void mappingMistakesAreNamed() {
+    assertThatThrownBy(() -> SourceMapping.parse(new StringReader(
+        "source = x\nfield.period = month(m)\n"), "x.properties"))
+        .hasMessage("Invalid mapping x.properties: field.period: month() takes a column and "
+            + "patterns like 'yyyyMM|MMM yyyy': month(m)");
+    assertThatThrownBy(() -> SourceMapping.parse(new StringReader("source = x\n"
+        + "field.periodd = 'x'\n"), "x.properties"))
+        .hasMessageStartingWith("Invalid mapping x.properties: field.periodd is not a canonical");
+    assertThatThrownBy(() -> SourceMapping.parse(new StringReader("source = x\n"
+        + "field.period = first(nope(a))\n"), "x.properties"))
+        .hasMessageContaining("unknown converter nope()");
+  }
+
+  private static byte[] gzip(String text) throws IOException {
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (OutputStream gz = new GZIPOutputStream(bytes)) {
+      gz.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return bytes.toByteArray();
+  }
+}
