@@ -125,6 +125,41 @@ class SampleDataIT {
         .isEqualTo(7);
   }
 
+  private static Dataset<Row> table(String name) {
+    return SparkTestSession.get().read().schema(TableSchema.load(name).schema())
+        .parquet(warehouse.resolve(name).toString());
+  }
+
+  @Test
+  void theAnalyticsFindWhatTheSampleWasBuiltToShow() {
+    // Greater China's 2023 share of Russia's CHPL supply, all sources on a FOB basis: the 90%
+    // the sample is calibrated to (Carnegie, Sher 2024).
+    Row share = table("supplier_share").where("importer_iso3 = 'RUS' AND period_type = 'year' "
+            + "AND tier = 'ALL' AND list_version = '2024-02' AND year(period) = 2023 "
+            + "AND supplier_group = 'greater_china'")
+        .agg(sum("share")).first();
+    assertThat(BigDecimal.valueOf(share.getDouble(0) * 100).setScale(1, RoundingMode.HALF_UP))
+        .isEqualByComparingTo("90.0");
+    // The re-export routes the sample's hubs were built with (and the literature names).
+    List<String> flagged = table("transit_signals").where("is_re_export_signal")
+        .select("hub_iso3").distinct().orderBy("hub_iso3").collectAsList().stream()
+        .map(r -> r.getString(0)).toList();
+    assertThat(flagged).containsExactly("ARM", "KAZ", "KGZ");
+    // The shipment declared at a hundred times its weight.
+    Row cheap = table("unit_value_outliers").where("exporter_iso3 = 'CHN' AND importer_iso3 = "
+        + "'KGZ' AND hs6 = '854231' AND period = DATE'2023-06-01'").first();
+    assertThat(cheap.<Boolean>getAs("is_outlier")).isTrue();
+    assertThat(cheap.<String>getAs("direction")).isEqualTo("low");
+    // One shipper written two ways in Latin script is one firm (its Chinese name stays apart).
+    Row junda = table("entity_summary").where("role = 'shipper' AND entity_key = "
+        + "'name:SHENZHEN JUNDA ELECTRONICS'").first();
+    assertThat(junda.getList(junda.fieldIndex("names"))).containsExactly(
+        "SHENZHEN JUNDA ELECTRONICS CO., LTD", "Shenzhen Junda Electronics Co Ltd");
+    // China and Kazakhstan both report the processors China sends Kazakhstan: a mirror pair.
+    assertThat(table("mirror_gaps").where("exporter_iso3 = 'CHN' AND importer_iso3 = 'KAZ' "
+        + "AND hs6 = '854231'").count()).isGreaterThan(60);
+  }
+
   @Test
   void theQualityReportConservesEveryFile() {
     Dataset<Row> q = SparkTestSession.get().read().schema(TableSchema.load("quality_report")

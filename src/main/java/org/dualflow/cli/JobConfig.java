@@ -25,7 +25,8 @@ import org.dualflow.Periods;
  */
 public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, String> origins,
     Map<String, List<String>> inputs, Map<String, Map<String, String>> sourceOptions,
-    String warehouse, String lists, Periods periods, Path referenceDir, Double maxRejectRatio) {
+    String warehouse, String lists, Periods periods, Path referenceDir, Double maxRejectRatio,
+    org.dualflow.analytics.AnalyticsSettings analytics) {
 
   /** Where a key was set: the job file, or "--set key" on the command line. */
   public String origin(JobKey key) {
@@ -192,10 +193,25 @@ public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, 
     for (JobKey k : JobKey.values()) {
       origins.put(k.key(), where.apply(k));
     }
+    org.dualflow.analytics.AnalyticsSettings analytics;
+    try {
+      Periods baseline = Periods.parse(settings.get(JobKey.ANALYTICS_BASELINE.key()));
+      if (baseline.isAll()) {
+        throw new IllegalArgumentException("the baseline needs a month range");
+      }
+      analytics = org.dualflow.analytics.AnalyticsSettings.of(baseline, java.util.Arrays.stream(
+              settings.get(JobKey.ANALYTICS_SOURCE_PRIORITY.key()).split(","))
+              .map(String::trim).filter(x -> !x.isEmpty()).toList(),
+          Double.parseDouble(settings.get(JobKey.ANALYTICS_TRANSIT_THRESHOLD.key())));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("Invalid analytics settings in " + origin + ": " + e.getMessage()
+          + " (analytics.baseline like 2021-03..2022-02, analytics.transit-threshold like 2)");
+    }
     from.forEach(origins::putIfAbsent);
     return new JobConfig(file, Collections.unmodifiableMap(settings), origins,
         Collections.unmodifiableMap(inputs), Collections.unmodifiableMap(sourceOptions),
-        warehouse, settings.get(JobKey.LISTS.key()), periods, referenceDir, maxRejectRatio);
+        warehouse, settings.get(JobKey.LISTS.key()), periods, referenceDir, maxRejectRatio,
+        analytics);
   }
 
   private static String resolveAll(String value, Path base) {

@@ -20,6 +20,13 @@ public enum JobKey {
       "Months the run covers and replaces, like 2021-01..2024-12 or 2024-03; all = every month in the input"),
   REFERENCE_DIR("reference.dir", "bundled", true,
       "Directory whose files replace the bundled reference files of the same name"),
+  ANALYTICS_BASELINE("analytics.baseline", "2021-03..2022-02", false,
+      "Months whose mean is the pre-war baseline of baseline_change and transit_signals"),
+  ANALYTICS_SOURCE_PRIORITY("analytics.source-priority", "comtrade,gacc,comext,declarations",
+      false, "Which source the analytics use when several report the same side of a flow"),
+  ANALYTICS_TRANSIT_THRESHOLD("analytics.transit-threshold", "2", false,
+      "Times its baseline a hub's imports from greater China and exports to Russia must both "
+          + "reach to be flagged"),
   QUALITY_MAX_REJECT_RATIO("quality.max-reject-ratio", "none", false,
       "Largest share (0-1) of a file's records that may be rejected; above it the run fails "
           + "with exit code 3 and publishes nothing");

@@ -179,17 +179,37 @@ final class RunJob {
       long monthlyRows = warehouse.readStaged(schemas.get("flows_monthly")).count();
       LOG.info("Stage flows_monthly: {} rows ({})", monthlyRows, watch.lap());
 
+      // Analytics over the warehouse as it will be: other runs' months plus this run's.
+      spark.sparkContext().setJobDescription("analytics tables");
+      Map<String, Long> analyticsRows = new LinkedHashMap<>();
+      Map<String, Dataset<Row>> analytics = org.dualflow.analytics.AnalyticsJob.tables(
+          warehouse.futureView(schemas.get("flows_monthly"), dateKeys),
+          warehouse.futureView(schemas.get("dual_use_flows"), dateKeys),
+          prepared.reference(), config.analytics());
+      for (Map.Entry<String, Dataset<Row>> a : analytics.entrySet()) {
+        TableSchema schema = TableSchema.load(a.getKey());
+        warehouse.stage(schema, a.getValue());
+        analyticsRows.put(a.getKey(), warehouse.readStaged(schema).count());
+      }
+      LOG.info("Stage analytics: {} ({})", analyticsRows, watch.lap());
+
       Map<String, Long> written = Map.of("trade_records", total[1], "rejected_records",
           total[2], "dual_use_flows", classified[0], "flows_monthly", monthlyRows);
       for (String t : TABLES) {
         List<String> scope = t.equals("rejected_records") ? rejectKeys : dateKeys;
         List<String> replaced = warehouse.publish(schemas.get(t), scope);
+        warehouse.ensureReadable(schemas.get(t));
         manifest.table(new RunManifest.Table(t, written.get(t), replaced));
+      }
+      for (Map.Entry<String, Long> a : analyticsRows.entrySet()) {
+        warehouse.replaceTable(TableSchema.load(a.getKey()));
+        warehouse.ensureReadable(TableSchema.load(a.getKey()));
+        manifest.table(new RunManifest.Table(a.getKey(), a.getValue(), List.of("all")));
       }
       writeQualityReport(spark, warehouse, runId, stats, null);
       qualityWritten = true;
-      LOG.info("Stage publish: {} tables, {} months ({})", TABLES.size(), months.size(),
-          watch.lap());
+      LOG.info("Stage publish: {} tables, {} months ({})", TABLES.size() + analyticsRows.size(),
+          months.size(), watch.lap());
       writeManifest(spark, warehouse, manifest, "succeeded", null);
       Dataset<Row> published = spark.read().schema(schemas.get("flows_monthly").schema())
           .parquet(warehouse.tablePath("flows_monthly").toString());

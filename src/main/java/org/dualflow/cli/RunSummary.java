@@ -71,6 +71,7 @@ final class RunSummary {
         + result.files().size() + ", run_manifest 1");
     out.println();
     headline(result.flowsMonthly(), result.periods(), out);
+    analyticsHeadlines(result.flowsMonthly().sparkSession(), config, out);
     out.println();
     out.println("Query it:  jobs/dualflow sql --warehouse " + shorten(config.warehouse(), cwd)
         + " \"SELECT year(period) AS year, exporter_iso3, sum(value_usd) AS usd FROM flows_monthly"
@@ -167,6 +168,56 @@ final class RunSummary {
         "UN Comtrade"));
     byYear.forEach((year, y) -> t.add(List.of(String.valueOf(year), y[0], y[1], y[2])));
     t.print(out, "  ");
+  }
+
+  /**
+   * From the analytics tables: greater China's share of Russia's CHPL supply by year (FOB basis,
+   * best side of each flow, all sources), and the three transit hubs whose exports to Russia
+   * rose most above their baseline.
+   */
+  private static void analyticsHeadlines(org.apache.spark.sql.SparkSession spark,
+      JobConfig config, PrintStream out) {
+    String root = config.warehouse();
+    Dataset<Row> shares = spark.read().schema(
+            org.dualflow.schema.TableSchema.load("supplier_share").schema())
+        .parquet(root + "/supplier_share")
+        .filter("importer_iso3 = 'RUS' AND period_type = 'year' AND tier = 'ALL' "
+            + "AND list_id = 'chpl'");
+    List<Row> versions = shares.select("list_version").distinct()
+        .orderBy(col("list_version").desc()).collectAsList();
+    if (versions.isEmpty()) {
+      return;
+    }
+    String version = versions.get(0).getString(0);
+    List<Row> byYear = shares.filter(col("list_version").equalTo(version))
+        .groupBy(year(col("period")).as("year"))
+        .agg(sum(org.apache.spark.sql.functions.when(col("supplier_group").equalTo(
+            "greater_china"), col("share")).otherwise(0.0)))
+        .orderBy("year").collectAsList();
+    List<String> cells = new ArrayList<>();
+    byYear.forEach(r -> cells.add(r.getInt(0) + " " + String.format("%.1f%%", 100 * r.getDouble(1))));
+    out.println();
+    out.println("Greater China's share of Russia's CHPL (" + version + ") supply, FOB basis, "
+        + "best side of each flow, all sources: " + String.join(", ", cells));
+    Dataset<Row> transit = spark.read().schema(
+            org.dualflow.schema.TableSchema.load("transit_signals").schema())
+        .parquet(root + "/transit_signals")
+        .filter(col("list_id").equalTo("chpl").and(col("list_version").equalTo(version))
+            .and(col("period").gt(java.sql.Date.valueOf(
+                config.analytics().baseline().to().atDay(1)))));
+    List<Row> hubs = transit.groupBy("hub_iso3")
+        .agg(sum(col("exports_to_russia_usd").minus(col("exports_baseline_usd"))).as("excess"),
+            sum(org.apache.spark.sql.functions.when(col("is_re_export_signal"), 1).otherwise(0))
+                .as("signals"))
+        .orderBy(col("excess").desc()).limit(3).collectAsList();
+    List<String> top = new ArrayList<>();
+    hubs.forEach(h -> top.add(h.getString(0) + " +" + m(h.getDecimal(1)) + "m ("
+        + h.getLong(2) + " HS6-months flagged)"));
+    if (top.isEmpty()) {
+      return;
+    }
+    out.println("Transit hubs whose CHPL exports to Russia rose most above their "
+        + config.analytics().baseline() + " baseline, since: " + String.join(", ", top));
   }
 
   private static String m(BigDecimal usd) {

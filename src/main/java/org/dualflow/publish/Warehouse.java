@@ -68,6 +68,27 @@ public final class Warehouse {
         .parquet(path);
   }
 
+  /**
+   * The table as it will be once this run publishes: the live partitions outside the run's
+   * scope, and the staged ones. Read with the declared schema; the table need not exist yet.
+   */
+  public Dataset<Row> futureView(TableSchema table, java.util.Collection<String> scope) {
+    Dataset<Row> staged = readStaged(table);
+    String column = table.partitionColumns().get(0);
+    try {
+      if (!fs.exists(tablePath(table.name()))) {
+        return staged;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + tablePath(table.name()), e);
+    }
+    Dataset<Row> live = spark.read().schema(table.schema())
+        .parquet(tablePath(table.name()).toString())
+        .filter(org.apache.spark.sql.functions.not(org.apache.spark.sql.functions.col(column)
+            .cast("string").isin(scope.toArray())));
+    return live.unionByName(staged);
+  }
+
   /** The staged table, read back with its declared schema. */
   public Dataset<Row> readStaged(TableSchema table) {
     return spark.read().schema(table.schema()).parquet(stagedTable(table.name()).toString());
@@ -130,6 +151,67 @@ public final class Warehouse {
       return replaced;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot publish " + table.name() + " in " + root, e);
+    }
+  }
+
+  /**
+   * Puts the staged table in place of the live one, whole: for derived tables recomputed over
+   * the whole warehouse by every run. Two renames; the old table goes to the run's trash.
+   */
+  public void replaceTable(TableSchema table) {
+    try {
+      Path live = tablePath(table.name());
+      Path staged = stagedTable(table.name());
+      if (!fs.exists(staged)) {
+        fs.mkdirs(staged);
+      }
+      Path trash = new Path(new Path(stagingRoot(), "_replaced"), table.name());
+      fs.mkdirs(trash.getParent());
+      if (fs.exists(live)) {
+        rename(live, trash);
+      }
+      rename(staged, live);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot publish " + table.name() + " in " + root, e);
+    }
+  }
+
+  static final String EMPTY_FILE = "part-00000-empty.parquet";
+
+  /**
+   * Keeps every table readable by schema-less readers (DuckDB's glob, Spark's inference): a
+   * table without data holds one empty Parquet file with its schema; once a partitioned table
+   * has partitions, that file goes.
+   */
+  public void ensureReadable(TableSchema table) {
+    try {
+      Path live = tablePath(table.name());
+      fs.mkdirs(live);
+      boolean hasData = false;
+      boolean hasPlaceholder = false;
+      for (FileStatus s : fs.listStatus(live)) {
+        String name = s.getPath().getName();
+        if (name.equals(EMPTY_FILE)) {
+          hasPlaceholder = true;
+        } else if ((s.isDirectory() && name.contains("=")) || name.endsWith(".parquet")) {
+          hasData = true;
+        }
+      }
+      if (hasData && hasPlaceholder) {
+        fs.delete(new Path(live, EMPTY_FILE), false);
+      } else if (!hasData && !hasPlaceholder) {
+        Path tmp = new Path(new Path(stagingRoot(), "_empty"), table.name());
+        spark.createDataFrame(java.util.List.of(), table.schema()).coalesce(1).write()
+            .mode(SaveMode.Overwrite).parquet(tmp.toString());
+        for (FileStatus s : fs.listStatus(tmp)) {
+          if (s.getPath().getName().endsWith(".parquet")) {
+            rename(s.getPath(), new Path(live, EMPTY_FILE));
+            break;
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot check table " + table.name() + " in " + root, e);
     }
   }
 

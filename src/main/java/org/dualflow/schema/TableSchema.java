@@ -24,6 +24,12 @@ public final class TableSchema implements Serializable {
 
   private static final String RESOURCE_DIR = "dualflow/schemas/tables/";
 
+  /** Every output table, in pipeline order. */
+  public static final java.util.List<String> ALL = java.util.List.of("trade_records",
+      "rejected_records", "dual_use_flows", "flows_monthly", "corridor_monthly", "mirror_gaps",
+      "baseline_change", "supplier_share", "transit_signals", "unit_value_outliers",
+      "entity_summary", "entity_concentration", "quality_report", "run_manifest");
+
   private final String name;
   private final String description;
   private final List<String> partitionColumns;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 
@@ -37,16 +38,29 @@ final class OtherSourcesSample {
   /** GACC partner code and Chinese name of the partners China exports to in the sample. */
   private static final String[][] GACC_PARTNERS = {{"344", "俄罗斯联邦"}, {"145", "哈萨克斯坦"},
       {"146", "吉尔吉斯斯坦"}, {"338", "亚美尼亚"}, {"110", "中国香港"}};
-  /** 8-digit Chinese tariff lines under CHPL codes, with names and units. */
+  /**
+   * 8-digit Chinese tariff lines under CHPL codes: name, first and second unit, US dollars per
+   * first unit, second units per first unit.
+   */
   private static final String[][] GACC_CODES = {
-      {"85423100", "用作处理器及控制器的集成电路", "千克", "个"},
-      {"85423200", "用作存储器的集成电路", "千克", "个"},
-      {"85423900", "其他集成电路", "千克", "个"},
-      {"85176294", "路由器", "台", "千克"},
-      {"84821000", "滚珠轴承", "千克", "套"},
-      {"84718000", "自动数据处理设备的其他部件", "台", "千克"},
-      {"88073000", "飞机或无人驾驶航空器的其他零件", "千克", "个"},
-      {"87032342", "小轿车", "辆", "千克"}};
+      {"85423100", "用作处理器及控制器的集成电路", "千克", "个", "3500", "2000"},
+      {"85423200", "用作存储器的集成电路", "千克", "个", "2800", "2000"},
+      {"85423900", "其他集成电路", "千克", "个", "2500", "1500"},
+      {"85176294", "路由器", "台", "千克", "300", "1"},
+      {"84821000", "滚珠轴承", "千克", "套", "12", "5"},
+      {"84718000", "自动数据处理设备的其他部件", "台", "千克", "150", "1"},
+      {"88073000", "飞机或无人驾驶航空器的其他零件", "千克", "个", "900", "3"},
+      {"87032342", "小轿车", "辆", "千克", "25000", "1500"}};
+  /** Yuan per US dollar, roughly, for quantities of the yuan file (values use the real rates). */
+  private static final double CNY_PER_USD = 7.1;
+
+  /** Quantities of a GACC line: first and second unit, prices spread log-normally (10%). */
+  private static long[] gaccQuantities(String[] code, double usd, Object... key) {
+    double price = Double.parseDouble(code[4])
+        * Math.exp(0.1 * new Random(Objects.hash(key)).nextGaussian());
+    long first = Math.max(1, Math.round(usd / price));
+    return new long[] {first, Math.round(first * Double.parseDouble(code[5]))};
+  }
 
   /**
    * The 13-column query export, UTF-8, USD, December 2023, broken down by trade mode and
@@ -64,10 +78,9 @@ final class OtherSourcesSample {
           for (String[] region : regions) {
             double base = partner[0].equals("344") ? 12_000_000 : 300_000;
             long usd = Math.round(base * (0.5 + random.nextDouble()));
-            long first = Math.max(1, usd / (code[2].equals("千克") ? 900 : 250));
-            long second = first * 3;
+            long[] qty = gaccQuantities(code, usd, partner[0], code[0], mode[0], region[0]);
             lines.add(String.join(",", code[0], code[1], partner[0], partner[1], mode[0],
-                mode[1], region[0], region[1], grouped(first), code[2], grouped(second), code[3],
+                mode[1], region[0], region[1], grouped(qty[0]), code[2], grouped(qty[1]), code[3],
                 grouped(usd)));
           }
         }
@@ -91,11 +104,11 @@ final class OtherSourcesSample {
         for (String[] code : GACC_CODES) {
           double base = partner[0].equals("344") ? 300_000_000 : 5_000_000;
           long cny = Math.round(base * (0.5 + random.nextDouble()));
-          long first = Math.max(1, cny / 7000);
+          long[] qty = gaccQuantities(code, cny / CNY_PER_USD, month, partner[0], code[0]);
           String name = code[0].equals("85423100") && month == 2
               ? "\"用作处理器及控制器的集成电路,\n含多核处理器\"" : code[1];
           lines.add(String.join(",", String.format("2024%02d", month), code[0], name,
-              partner[0], partner[1], grouped(first), code[2], grouped(first * 2), code[3],
+              partner[0], partner[1], grouped(qty[0]), code[2], grouped(qty[1]), code[3],
               grouped(cny)));
         }
       }
@@ -199,6 +212,8 @@ final class OtherSourcesSample {
   private static final String[] COMEXT_PARTNERS = {"RU", "BY", "KZ", "KG", "AM"};
   private static final String[] COMEXT_PRODUCTS = {"85423190", "85423290", "84821090",
       "84718000", "85176200"};
+  /** Typical euros per kilogram of each product: chips, memories, bearings, ADP parts, routers. */
+  private static final int[] COMEXT_EUR_PER_KG = {3500, 2800, 12, 140, 280};
   private static final String[] MONTHS = {"Jan.", "Feb.", "Mar.", "Apr.", "May", "Jun.", "Jul.",
       "Aug.", "Sep.", "Oct.", "Nov.", "Dec."};
 
@@ -214,7 +229,8 @@ final class OtherSourcesSample {
         boolean sanctioned = year > 2022 || month >= 3;
         for (String reporter : COMEXT_REPORTERS) {
           for (String partner : COMEXT_PARTNERS) {
-            for (String product : COMEXT_PRODUCTS) {
+            for (int k = 0; k < COMEXT_PRODUCTS.length; k++) {
+              String product = COMEXT_PRODUCTS[k];
               if (random.nextDouble() < 0.5) {
                 continue;
               }
@@ -224,8 +240,11 @@ final class OtherSourcesSample {
               String period = (year + month) % 2 == 0 ? MONTHS[month - 1] + " " + year
                   : String.format("%d%02d", year, month);
               String procedure = random.nextDouble() < 0.8 ? "1" : "2";
+              // Prices per kilogram spread log-normally (sigma 10%), apart from the seeded draws.
+              double eurPerKg = COMEXT_EUR_PER_KG[k] * Math.exp(0.1 * new Random(
+                  Objects.hash(reporter, partner, product, period)).nextGaussian());
               lines.add(String.join(",", reporter, partner, product, "2", procedure, period,
-                  String.valueOf(eur), String.valueOf(Math.max(1, eur / 800))));
+                  String.valueOf(eur), String.valueOf(Math.max(1, Math.round(eur / eurPerKg)))));
             }
           }
         }

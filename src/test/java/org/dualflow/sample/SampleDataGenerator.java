@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 
@@ -480,8 +481,16 @@ public final class SampleDataGenerator {
     if (code.equals("854231") && reporter == CHN && month == 3) {
       desc = "Electronic integrated circuits;\nprocessors and controllers";  // a line break inside quotes
     }
-    long kg = Math.max(1, value.divide(BigDecimal.valueOf(p.usdPerKg()), 0, RoundingMode.HALF_UP)
-        .longValue());
+    // Prices per kilogram spread log-normally (sigma 10%) by reporter, partner, month and code,
+    // deterministically; and one shipment declared at a hundred times its usual weight: the
+    // undervalued record unit_value_outliers should find.
+    double spread = Math.exp(0.1 * new Random(Objects.hash(reporter.iso(), partner.iso(), year,
+        month, code)).nextGaussian());
+    long kg = Math.max(1, value.divide(BigDecimal.valueOf(p.usdPerKg() * spread), 0,
+        RoundingMode.HALF_UP).longValue());
+    if (reporter == CHN && partner == KGZ && year == 2023 && month == 6 && p == IC_PROC) {
+      kg *= 100;
+    }
     return line(reporter, flow, partner, "M", year, month, year >= 2022 ? "H6" : "H5", code, desc,
         code.length(), value, kg);
   }

@@ -1,0 +1,54 @@
+package org.dualflow.analytics;
+
+import static org.apache.spark.sql.functions.add_months;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.sql.Date;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.dualflow.Periods;
+
+/**
+ * {@code baseline_change}: each corridor month against the pre-war baseline and the same month
+ * a year before.
+ *
+ * <p>The baseline is the monthly mean over the baseline window, months without trade counting
+ * as zero (a corridor silent in half the window has half its active months' level). The index
+ * is the month's value over the baseline, times 100; null when the baseline is zero.
+ */
+public final class BaselineChange {
+
+  static final String[] KEY = {"corridor_id", "list_id", "list_version", "tier", "hs6"};
+
+  private BaselineChange() {
+  }
+
+  public static Dataset<Row> from(Dataset<Row> corridorMonthly, Periods window) {
+    int months = window.months().size();
+    Column inWindow = col("period").between(Date.valueOf(window.from().atDay(1)),
+        Date.valueOf(window.to().atDay(1)));
+    Dataset<Row> baseline = corridorMonthly.filter(inWindow)
+        .groupBy(KEY[0], KEY[1], KEY[2], KEY[3], KEY[4])
+        .agg(sum("value_fob_usd").divide(lit(months)).cast("decimal(28,2)").as("baseline_usd"),
+            countDistinct("period").as("baseline_months_reported"));
+    Dataset<Row> yearAgo = corridorMonthly.select(col("corridor_id"), col("list_id"),
+        col("list_version"), col("tier"), col("hs6"),
+        add_months(col("period"), 12).as("period"), col("value_fob_usd").as("value_year_ago_usd"));
+    return corridorMonthly
+        .select("period", "corridor_id", "corridor_family", "corridor_member", "list_id",
+            "list_version", "tier", "hs6", "value_fob_usd")
+        .join(baseline, KEY, "left")
+        .join(yearAgo, new String[] {"corridor_id", "list_id", "list_version", "tier", "hs6",
+            "period"}, "left")
+        .withColumn("index_vs_baseline", when(col("baseline_usd").gt(0),
+            TransitSignals.ratio(col("value_fob_usd"), col("baseline_usd")).multiply(100)))
+        .withColumn("yoy_change", when(col("value_year_ago_usd").gt(0),
+            TransitSignals.ratio(col("value_fob_usd"), col("value_year_ago_usd")).minus(1)))
+        .withColumn("baseline_window", lit(window.toString()));
+  }
+}

@@ -1,0 +1,259 @@
+package org.dualflow.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.math.BigDecimal;
+import java.sql.Date;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import org.dualflow.Periods;
+import org.dualflow.SparkTestSession;
+import org.dualflow.schema.TableSchema;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The analytics transformations on small flows whose every figure is worked out by hand in the
+ * comments.
+ */
+class AnalyticsTest {
+
+  static final StructType FLOWS = TableSchema.load("flows_monthly").schema();
+  static final org.dualflow.reference.ReferenceData REF = org.dualflow.reference.ReferenceData
+      .load(new org.dualflow.reference.ReferenceFiles(null));
+  static final AnalyticsSettings SETTINGS = AnalyticsSettings.of(
+      Periods.parse("2021-03..2021-05"), List.of("comtrade", "gacc"), 2.0);
+
+  /** A flows_monthly row of list chpl@2024-02. */
+  static Row flow(String month, String source, String exporter, String importer,
+      String reportedBy, String tier, String hs6, String usd, String kg) {
+    Object[] v = new Object[FLOWS.size()];
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("source", source);
+    m.put("exporter_iso3", exporter);
+    m.put("importer_iso3", importer);
+    m.put("reported_by", reportedBy);
+    m.put("value_basis", reportedBy.equals("exporter") ? "FOB" : "CIF");
+    m.put("list_id", "chpl");
+    m.put("list_version", "2024-02");
+    m.put("tier", tier);
+    m.put("hs6", hs6);
+    m.put("value_usd", new BigDecimal(usd).setScale(2));
+    m.put("net_kg", kg == null ? null : new BigDecimal(kg).setScale(3));
+    m.put("records", 1L);
+    m.put("hs_mapped_records", 0L);
+    m.put("run_id", "r");
+    m.put("period", Date.valueOf(month + "-01"));
+    m.forEach((k, val) -> v[FLOWS.fieldIndex(k)] = val);
+    return RowFactory.create(v);
+  }
+
+  static Dataset<Row> flows(Row... rows) {
+    return SparkTestSession.get().createDataFrame(Arrays.asList(rows), FLOWS);
+  }
+
+  static Dataset<Row> fob(Dataset<Row> flows) {
+    Dataset<Row> best = FlowViews.bestSources(flows, SETTINGS.sourcePriority());
+    return FlowViews.fobFlows(best, FlowViews.cifFobFactors(best, SETTINGS), SETTINGS);
+  }
+
+  @Test
+  void oneSourcePerSideOfAFlowAndAFobValueFromTheBestSide() {
+    List<Row> out = fob(flows(
+        // China's exports to Russia from Comtrade and from China customs: Comtrade is kept.
+        flow("2023-01", "comtrade", "CHN", "RUS", "exporter", "1", "854231", "1000", "1"),
+        flow("2023-01", "gacc", "CHN", "RUS", "exporter", "1", "854231", "1030", "1"),
+        // A month only China customs reports: it is used.
+        flow("2023-02", "gacc", "CHN", "RUS", "exporter", "1", "854231", "700", "1"),
+        // Only the importer reports: 110 CIF / 1.10 (default factor) = 100.00 FOB.
+        flow("2023-01", "declarations", "ARE", "RUS", "importer", "1", "854231", "110", "2")))
+        .orderBy("period", "exporter_iso3").collectAsList();
+    assertThat(out).extracting(r -> r.getAs("period") + " " + r.getAs("exporter_iso3") + " "
+            + r.getAs("value_fob_usd") + " " + r.getAs("side") + " " + r.getAs("source_exporter"))
+        .containsExactly("2023-01-01 ARE 100.00 importer null",
+            "2023-01-01 CHN 1000.00 exporter comtrade",
+            "2023-02-01 CHN 700.00 exporter gacc");
+  }
+
+  @Test
+  void aPairsCifFobFactorIsItsMedianWhenItHasEnoughCells() {
+    // Six cells both sides report, CIF/FOB 1.05 1.06 1.08 1.10 1.12 1.20: median (1.08 + 1.10)
+    // / 2 = 1.09. The KAZ pair has one cell only: the default 1.10.
+    String[] cif = {"105", "106", "108", "110", "112", "120"};
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < cif.length; i++) {
+      String month = "2023-0" + (i + 1);
+      rows.add(flow(month, "comtrade", "CHN", "ARM", "exporter", "1", "854231", "100", null));
+      rows.add(flow(month, "comtrade", "CHN", "ARM", "importer", "1", "854231", cif[i], null));
+    }
+    rows.add(flow("2023-01", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "100", null));
+    rows.add(flow("2023-01", "comtrade", "CHN", "KAZ", "importer", "1", "854231", "130", null));
+    Dataset<Row> best = FlowViews.bestSources(flows(rows.toArray(Row[]::new)), List.of("comtrade"));
+    Map<String, String> factors = new LinkedHashMap<>();
+    FlowViews.cifFobFactors(best, SETTINGS).orderBy("importer_iso3").collectAsList()
+        .forEach(r -> factors.put(r.getString(1), String.format("%.2f %s %d", r.getDouble(2),
+            r.getString(4), r.getLong(3))));
+    assertThat(factors).containsExactly(Map.entry("ARM", "1.09 estimated 6"),
+        Map.entry("KAZ", "1.10 default 1"));
+  }
+
+  @Test
+  void mirrorGapsPutCifOnAFobBasisAndReconcile() {
+    List<Row> gaps = MirrorGaps.from(fob(flows(
+        // Agreeing sides: 1210 CIF / 1.10 = 1100.00 FOB; gap 1000 - 1100 = -100; ratio 1.1;
+        // reconciled 0.5 x 1000 + 0.5 x 1100 = 1050.00.
+        flow("2023-01", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "1000", null),
+        flow("2023-01", "comtrade", "CHN", "KAZ", "importer", "1", "854231", "1210", null),
+        // Disagreeing sides: 5500 / 1.10 = 5000.00, five times the exporter's: the importer's.
+        flow("2023-01", "comtrade", "CHN", "KAZ", "exporter", "1", "854232", "1000", null),
+        flow("2023-01", "comtrade", "CHN", "KAZ", "importer", "1", "854232", "5500", null),
+        // One side only: not a mirror pair.
+        flow("2023-01", "comtrade", "CHN", "KAZ", "exporter", "1", "854233", "10", null))),
+        SETTINGS).orderBy("hs6").collectAsList();
+    assertThat(gaps).extracting(r -> r.getAs("hs6") + " " + r.getAs("fob_from_importer_usd")
+            + " " + r.getAs("gap_usd") + " " + r.getAs("ratio") + " " + r.getAs("reconciled_usd")
+            + " " + r.getAs("weight_exporter") + " " + r.getAs("reconciled_from"))
+        .containsExactly("854231 1100.00 -100.00 1.1 1050.00 0.5 both",
+            "854232 5000.00 -4000.00 5.0 5000.00 0.0 importer");
+  }
+
+  @Test
+  void baselineIsTheWindowsMonthlyMeanAndIndexAndYearOnYearFollow() {
+    Dataset<Row> corridors = CorridorMonthly.from(fob(flows(
+        // Window 2021-03..2021-05: 100 + 200 + nothing = 300 / 3 = 100.00 a month.
+        flow("2021-03", "comtrade", "CHN", "RUS", "exporter", "1", "854231", "100", null),
+        flow("2021-04", "comtrade", "CHN", "RUS", "exporter", "1", "854231", "200", null),
+        // 2022-04: 250 = index 250; a year before 200: +25%.
+        flow("2022-04", "comtrade", "CHN", "RUS", "exporter", "1", "854231", "250", null))),
+        REF.corridors());
+    Row april = BaselineChange.from(corridors, SETTINGS.baseline())
+        .where("corridor_id = 'chn_rus' AND period = DATE'2022-04-01'").first();
+    assertThat(april.<BigDecimal>getAs("baseline_usd")).isEqualByComparingTo("100.00");
+    assertThat(april.<Long>getAs("baseline_months_reported")).isEqualTo(2);
+    assertThat(april.<Double>getAs("index_vs_baseline")).isCloseTo(250.0, within(1e-9));
+    assertThat(april.<BigDecimal>getAs("value_year_ago_usd")).isEqualByComparingTo("200.00");
+    assertThat(april.<Double>getAs("yoy_change")).isCloseTo(0.25, within(1e-9));
+    // greater_china_rus holds the same flow; hkg_rus has none.
+    assertThat(corridors.where("period = DATE'2022-04-01'").select("corridor_id").collectAsList())
+        .extracting(r -> r.getString(0)).containsExactlyInAnyOrder("chn_rus", "greater_china_rus");
+  }
+
+  @Test
+  void supplierSharesComeFromTheBestSideAndAddUpToOne() {
+    Dataset<Row> shares = SupplierShare.from(fob(flows(
+        // Russia's 2023 imports: CHN 600 + 300 = 900, HKG 50, and ARE 55 CIF seen only by
+        // Russia = 50.00 FOB. Total 1000: CHN 0.90, HKG 0.05, ARE 0.05; greater China 0.95.
+        flow("2023-01", "comtrade", "CHN", "RUS", "exporter", "1", "854231", "600", null),
+        flow("2023-02", "comtrade", "CHN", "RUS", "exporter", "2", "851762", "300", null),
+        flow("2023-01", "comtrade", "HKG", "RUS", "exporter", "1", "854231", "50", null),
+        flow("2023-03", "declarations", "ARE", "RUS", "importer", "1", "854231", "55", null))),
+        Map.of("greater_china", Set.of("CHN", "HKG", "MAC")));
+    Map<String, String> year = new LinkedHashMap<>();
+    shares.where("period_type = 'year' AND tier = 'ALL'").orderBy("exporter_iso3")
+        .collectAsList().forEach(r -> year.put(r.getString(r.fieldIndex("exporter_iso3")),
+            r.getAs("share") + " " + r.getAs("supplier_group") + " "
+                + r.getAs("value_from_importer_side_usd")));
+    assertThat(year).containsExactly(Map.entry("ARE", "0.05 other 50.00"),
+        Map.entry("CHN", "0.9 greater_china null"), Map.entry("HKG", "0.05 greater_china null"));
+    // Tier 1 alone: CHN 600, HKG 50, ARE 50 of 700.
+    Row chnTier1 = shares.where("period_type = 'year' AND tier = '1' AND exporter_iso3 = 'CHN'")
+        .first();
+    assertThat(chnTier1.<Double>getAs("share")).isCloseTo(600.0 / 700, within(1e-12));
+  }
+
+  @Test
+  void aHubIsFlaggedWhenImportsFromChinaAndExportsToRussiaBothDouble() {
+    Dataset<Row> signals = TransitSignals.from(fob(flows(
+        // Window: KAZ imports 30 a month from China, exports 10 a month to Russia.
+        flow("2021-03", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "30", null),
+        flow("2021-04", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "30", null),
+        flow("2021-05", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "30", null),
+        flow("2021-03", "comtrade", "KAZ", "RUS", "exporter", "1", "854231", "10", null),
+        flow("2021-04", "comtrade", "KAZ", "RUS", "exporter", "1", "854231", "10", null),
+        flow("2021-05", "comtrade", "KAZ", "RUS", "exporter", "1", "854231", "10", null),
+        // June 2022: imports 90 (3x), exports 25 (2.5x): flagged. July: exports 15 (1.5x): not.
+        flow("2022-06", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "90", null),
+        flow("2022-06", "comtrade", "KAZ", "RUS", "exporter", "1", "854231", "25", null),
+        flow("2022-07", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "90", null),
+        flow("2022-07", "comtrade", "KAZ", "RUS", "exporter", "1", "854231", "15", null))),
+        Set.of("KAZ"), Set.of("CHN", "HKG", "MAC"), "RUS", SETTINGS.baseline(), 2.0);
+    List<Row> rows = signals.where("period >= DATE'2022-06-01'").orderBy("period")
+        .collectAsList();
+    assertThat(rows).extracting(r -> r.getAs("period") + " " + r.getAs("imports_index") + " "
+            + r.getAs("exports_index") + " " + r.getAs("is_re_export_signal"))
+        .containsExactly("2022-06-01 3.0 2.5 true", "2022-07-01 3.0 1.5 false");
+    assertThat(rows.get(0).<Double>getAs("pass_through_ratio")).isCloseTo(25.0 / 90,
+        within(1e-12));
+    // Inside the window nothing is flagged, whatever the values.
+    assertThat(signals.where("period < DATE'2022-01-01' AND is_re_export_signal").count())
+        .isZero();
+  }
+
+  @Test
+  void aCheapPerKilogramRecordIsALowOutlier() {
+    // USD/kg 10, 10, 12, 8, 10 and 0.1 in one HS6-month. log10: 1, 1, 1.0792, 0.9031, 1, -1.
+    // Median 1; absolute deviations 0, 0, 0.0792, 0.0969, 0, 2: MAD (0 + 0.0792) / 2 = 0.0396.
+    // The 0.1 record: z = 0.6745 x (-1 - 1) / 0.0396 = -34.07: a low outlier. 12: z = 1.35.
+    Map<String, Row> out = outliers(new String[][] {{"a", "100", "10"}, {"b", "200", "20"},
+        {"c", "120", "10"}, {"d", "80", "10"}, {"e", "100", "10"}, {"f", "10", "100"}});
+    assertThat(out.get("f").<Boolean>getAs("is_outlier")).isTrue();
+    assertThat(out.get("f").<String>getAs("direction")).isEqualTo("low");
+    assertThat(out.get("f").<Double>getAs("robust_z")).isCloseTo(-34.07, within(0.01));
+    assertThat(out.get("c").<Double>getAs("robust_z")).isCloseTo(1.349, within(0.001));
+    assertThat(out.get("c").<Boolean>getAs("is_outlier")).isFalse();
+    assertThat(out.get("a").<Double>getAs("median_usd_per_kg")).isCloseTo(10.0, within(1e-9));
+  }
+
+  @Test
+  void aGroupOfOnePriceIsScoredAgainstTheFloorNotAZeroDeviation() {
+    // Five records at 10 USD/kg, one at 12, one at 20: median log10 1, MAD 0, floored at 0.02.
+    // 12: z = 0.6745 x 0.0792 / 0.02 = 2.67, not flagged; 20: 0.6745 x 0.3010 / 0.02 = 10.15.
+    // A 1 kg record at 5000 USD/kg is listed but neither scored nor part of the statistics.
+    Map<String, Row> out = outliers(new String[][] {{"a", "100", "10"}, {"b", "100", "10"},
+        {"c", "100", "10"}, {"d", "100", "10"}, {"e", "100", "10"}, {"f", "120", "10"},
+        {"g", "200", "10"}, {"h", "5000", "1"}});
+    assertThat(out.get("h").<Double>getAs("robust_z")).isNull();
+    assertThat(out.get("h").<Boolean>getAs("is_outlier")).isFalse();
+    assertThat(out.get("h").<Long>getAs("group_records")).isEqualTo(7L);
+    assertThat(out.get("h").<Double>getAs("median_usd_per_kg")).isCloseTo(10.0, within(1e-9));
+    assertThat(out.get("a").<Double>getAs("robust_z")).isEqualTo(0.0);
+    assertThat(out.get("f").<Double>getAs("robust_z")).isCloseTo(2.670, within(0.001));
+    assertThat(out.get("f").<Boolean>getAs("is_outlier")).isFalse();
+    assertThat(out.get("g").<Double>getAs("robust_z")).isCloseTo(10.152, within(0.001));
+    assertThat(out.get("g").<String>getAs("direction")).isEqualTo("high");
+  }
+
+  /** Records {id, value_usd, net_kg} of one HS6-month through unit_value_outliers, by id. */
+  private static Map<String, Row> outliers(String[][] records) {
+    StructType schema = TableSchema.load("dual_use_flows").schema();
+    List<Row> rows = new ArrayList<>();
+    for (String[] r : records) {
+      Object[] v = new Object[schema.size()];
+      v[schema.fieldIndex("record_id")] = r[0];
+      v[schema.fieldIndex("source")] = "comtrade";
+      v[schema.fieldIndex("source_file")] = "f.csv";
+      v[schema.fieldIndex("source_line")] = 1L;
+      v[schema.fieldIndex("freq")] = "M";
+      v[schema.fieldIndex("exporter_iso3")] = "CHN";
+      v[schema.fieldIndex("importer_iso3")] = "RUS";
+      v[schema.fieldIndex("reported_by")] = "exporter";
+      v[schema.fieldIndex("hs6")] = "854231";
+      v[schema.fieldIndex("value_usd")] = new BigDecimal(r[1]).setScale(2);
+      v[schema.fieldIndex("net_kg")] = new BigDecimal(r[2]).setScale(3);
+      v[schema.fieldIndex("period")] = Date.valueOf("2023-01-01");
+      rows.add(RowFactory.create(v));
+    }
+    Map<String, Row> out = new LinkedHashMap<>();
+    UnitValueOutliers.from(SparkTestSession.get().createDataFrame(rows, schema), SETTINGS)
+        .collectAsList().forEach(r -> out.put(r.getString(0), r));
+    return out;
+  }
+}
