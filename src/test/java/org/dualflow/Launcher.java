@@ -27,15 +27,9 @@ public final class Launcher {
   }
 
   public static Result run(Path cwd, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(projectDir().resolve("jobs/dualflow").toString());
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
-    pb.environment().remove("SPARK_HOME");
     Path out = Files.createTempFile("dualflow-out", ".txt");
     Path err = Files.createTempFile("dualflow-err", ".txt");
-    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Process p = pb.start();
+    Process p = start(cwd, out, err, args);
     if (!p.waitFor(10, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       throw new IllegalStateException("jobs/dualflow " + String.join(" ", args) + " timed out");
@@ -45,5 +39,16 @@ public final class Launcher {
     Files.delete(out);
     Files.delete(err);
     return r;
+  }
+
+  /** Starts {@code jobs/dualflow} without waiting (it execs the JVM: the process is the job). */
+  public static Process start(Path cwd, Path out, Path err, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(projectDir().resolve("jobs/dualflow").toString());
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
+    pb.environment().remove("SPARK_HOME");
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    return pb.start();
   }
 }

@@ -16,5 +16,9 @@ class PeriodsTest {
     assertThat(Periods.parse("all").isAll()).isTrue();
     assertThatThrownBy(() -> Periods.parse("2024-05..2024-01")).hasMessageContaining("ends before");
     assertThatThrownBy(() -> Periods.parse("2024-13")).hasMessageContaining("is not a month");
+    assertThat(Periods.parse("last:3").isLatest()).isTrue();
+    assertThat(Periods.parse("last:3").toString()).isEqualTo("last:3");
+    assertThatThrownBy(() -> Periods.parse("last:0")).hasMessageContaining("is not like last:3");
+    assertThatThrownBy(() -> Periods.parse("last:x")).hasMessageContaining("is not like last:3");
   }
 }

@@ -83,7 +83,8 @@ public final class EntitySummary {
     Dataset<Row> byTier = roles.groupBy("role", "entity_key", "list_id", "list_version", "tier")
         .agg(sum("value_usd").as("v"))
         .groupBy("role", "entity_key", "list_id", "list_version")
-        .agg(map_from_entries(collect_list(struct(col("tier"), col("v")))).as("value_by_tier"));
+        .agg(map_from_entries(array_sort(collect_list(struct(col("tier"), col("v")))))
+            .as("value_by_tier"));
     Dataset<Row> perHs6 = roles.groupBy("role", "entity_key", "list_id", "list_version", "hs6")
         .agg(sum("value_usd").as("v"));
     Dataset<Row> hs6Totals = perHs6.groupBy("role", "list_id", "list_version", "hs6")
@@ -91,8 +92,8 @@ public final class EntitySummary {
     Dataset<Row> shares = perHs6.join(hs6Totals, new String[] {"role", "list_id",
             "list_version", "hs6"})
         .groupBy("role", "entity_key", "list_id", "list_version")
-        .agg(map_from_entries(collect_list(struct(col("hs6"),
-            TransitSignals.ratio(col("v"), col("hs6_total"))))).as("hs6_share"));
+        .agg(map_from_entries(array_sort(collect_list(struct(col("hs6"),
+            TransitSignals.ratio(col("v"), col("hs6_total")))))).as("hs6_share"));
     return roles.groupBy("role", "entity_key", "list_id", "list_version")
         .agg(array_sort(collect_set("name")).as("names"), max("entity_id").as("entity_id"),
             sum("value_usd").as("value_usd"), countDistinct("record_id").as("records"),
@@ -121,7 +122,8 @@ public final class EntitySummary {
         .agg(sum("value_usd").as("v"));
     return perFirm.groupBy("role", "list_id", "list_version", "key")
         .agg(sum("v").as("value_usd"), countDistinct("entity_key").as("entities"),
-            collect_list(col("v")).as("values"))
+            // Sorted, so that the double sum below adds in the same order on any cluster layout.
+            array_sort(collect_list(col("v"))).as("values"))
         .withColumn("hhi", org.apache.spark.sql.functions.aggregate(col("values"),
             lit(0.0), (acc, v) -> acc.plus(pow(TransitSignals.ratio(v, col("value_usd"))
                 .multiply(100), 2))))

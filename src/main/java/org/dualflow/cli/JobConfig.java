@@ -196,7 +196,7 @@ public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, 
     org.dualflow.analytics.AnalyticsSettings analytics;
     try {
       Periods baseline = Periods.parse(settings.get(JobKey.ANALYTICS_BASELINE.key()));
-      if (baseline.isAll()) {
+      if (baseline.from() == null) {
         throw new IllegalArgumentException("the baseline needs a month range");
       }
       analytics = org.dualflow.analytics.AnalyticsSettings.of(baseline, java.util.Arrays.stream(
@@ -206,6 +206,21 @@ public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, 
     } catch (IllegalArgumentException e) {
       throw new ConfigException("Invalid analytics settings in " + origin + ": " + e.getMessage()
           + " (analytics.baseline like 2021-03..2022-02, analytics.transit-threshold like 2)");
+    }
+    if (!List.of("true", "false").contains(settings.get(JobKey.ANALYTICS_ENABLED.key()))) {
+      throw new ConfigException("Invalid analytics.enabled in " + where.apply(
+          JobKey.ANALYTICS_ENABLED) + ": '" + settings.get(JobKey.ANALYTICS_ENABLED.key())
+          + "'; use true or false");
+    }
+    if (!List.of("auto", "true", "false").contains(settings.get(JobKey.CATALOG_REGISTER.key()))) {
+      throw new ConfigException("Invalid catalog.register in " + where.apply(
+          JobKey.CATALOG_REGISTER) + ": '" + settings.get(JobKey.CATALOG_REGISTER.key())
+          + "'; use auto, true or false");
+    }
+    if (!settings.get(JobKey.CATALOG_DATABASE.key()).matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw new ConfigException("Invalid catalog.database in " + where.apply(
+          JobKey.CATALOG_DATABASE) + ": '" + settings.get(JobKey.CATALOG_DATABASE.key())
+          + "'; use letters, digits and _ (like dualflow)");
     }
     from.forEach(origins::putIfAbsent);
     return new JobConfig(file, Collections.unmodifiableMap(settings), origins,

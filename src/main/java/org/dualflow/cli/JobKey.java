@@ -17,9 +17,13 @@ public enum JobKey {
   LISTS("lists", "chpl", false,
       "Code lists to apply: id (newest version), id@version or id@all; comma-separated"),
   PERIODS("periods", "all", false,
-      "Months the run covers and replaces, like 2021-01..2024-12 or 2024-03; all = every month in the input"),
+      "Months the run covers and replaces, like 2021-01..2024-12 or 2024-03; last:3 = the "
+          + "three latest months in the input; all = every month in the input"),
   REFERENCE_DIR("reference.dir", "bundled", true,
       "Directory whose files replace the bundled reference files of the same name"),
+  ANALYTICS_ENABLED("analytics.enabled", "true", false,
+      "false: stop at flows_monthly and leave the analytics tables as they are (benchmarks, "
+          + "quick re-ingests)"),
   ANALYTICS_BASELINE("analytics.baseline", "2021-03..2022-02", false,
       "Months whose mean is the pre-war baseline of baseline_change and transit_signals"),
   ANALYTICS_SOURCE_PRIORITY("analytics.source-priority", "comtrade,gacc,comext,declarations",
@@ -27,6 +31,11 @@ public enum JobKey {
   ANALYTICS_TRANSIT_THRESHOLD("analytics.transit-threshold", "2", false,
       "Times its baseline a hub's imports from greater China and exports to Russia must both "
           + "reach to be flagged"),
+  CATALOG_REGISTER("catalog.register", "auto", false,
+      "Register every table in the Spark catalog after publishing: auto (when the session has "
+          + "a Hive metastore), true or false"),
+  CATALOG_DATABASE("catalog.database", "dualflow", false,
+      "Database the tables are registered in"),
   QUALITY_MAX_REJECT_RATIO("quality.max-reject-ratio", "none", false,
       "Largest share (0-1) of a file's records that may be rejected; above it the run fails "
           + "with exit code 3 and publishes nothing");

@@ -45,6 +45,7 @@ public final class Main {
   static final String USAGE_TEXT = String.join("\n",
       "usage: jobs/dualflow run <job-file> [--set key=value ...] [--master <url>]",
       "       jobs/dualflow sql --warehouse <dir> [--format table|csv] [--limit N] \"<query>\"",
+      "       jobs/dualflow generate --rows N --out <dir> [--seed S]   (benchmark input)",
       "",
       "Job file keys:");
 
@@ -69,8 +70,9 @@ public final class Main {
       return switch (command) {
         case "run" -> run(rest, out);
         case "sql" -> SqlCommand.execute(rest, out);
+        case "generate" -> generate(rest, out);
         default -> throw new ConfigException("Unknown command '" + command
-            + "'; use run or sql (jobs/dualflow help)");
+            + "'; use run, sql or generate (jobs/dualflow help)");
       };
     } catch (ConfigException | ReferenceDataException e) {
       err.println("dualflow: " + e.getMessage());
@@ -124,15 +126,19 @@ public final class Main {
       throw new ConfigException("Missing job file: jobs/dualflow run <job-file>, e.g. "
           + "jobs/dualflow run jobs/sample.properties");
     }
-    JobConfig config = JobConfig.load(jobFile, overrides, Path.of("").toAbsolutePath());
-    RunJob.PreparedRun prepared = prepare(config);
-    LOG.info("Job {}: {}", config.jobFile(), config.settings());
-
     String runId = ZonedDateTime.now(ZoneOffset.UTC)
         .format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")) + "-"
         + HexFormat.of().toHexDigits((byte) ThreadLocalRandom.current().nextInt(256))
         + HexFormat.of().toHexDigits((byte) ThreadLocalRandom.current().nextInt(256));
+    // Every log line of the run carries its id (labels.run_id in JSON logs).
+    org.apache.logging.log4j.ThreadContext.put("run_id", runId);
+    JobConfig config = JobConfig.load(jobFile, overrides, Path.of("").toAbsolutePath());
+    RunJob.PreparedRun prepared = prepare(config);
+    LOG.info("Run {} of job {}: {}", runId, config.jobFile(), config.settings());
+    long sparkStart = System.nanoTime();
     SparkSession spark = session("dualflow run " + config.jobFile().getFileName());
+    LOG.info("Spark {} started, master {} ({})", spark.version(), spark.sparkContext().master(),
+        String.format("%.1f s", (System.nanoTime() - sparkStart) / 1e9));
     try {
       RunJob.Result result = RunJob.run(spark, config, prepared, runId);
       RunSummary.print(result, config, out);
@@ -140,6 +146,53 @@ public final class Main {
     } finally {
       spark.stop();
     }
+  }
+
+  /** Writes generated Comtrade-format input (the benchmark's), without Spark. */
+  private static int generate(List<String> args, PrintStream out) throws java.io.IOException {
+    Long rows = null;
+    Path dir = null;
+    long seed = 1;
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (i + 1 >= args.size() || !List.of("--rows", "--out", "--seed").contains(a)) {
+        throw new ConfigException("Invalid generate arguments at '" + a + "': use "
+            + "jobs/dualflow generate --rows N --out <dir> [--seed S]");
+      }
+      String v = args.get(++i);
+      switch (a) {
+        case "--rows" -> rows = count("--rows", v);
+        case "--out" -> dir = Path.of(v);
+        default -> seed = count("--seed", v);
+      }
+    }
+    if (rows == null || dir == null) {
+      throw new ConfigException("Missing --rows or --out: jobs/dualflow generate --rows 1000000 "
+          + "--out target/bench-input");
+    }
+    long started = System.nanoTime();
+    org.dualflow.generate.ComtradeGenerator.Summary s =
+        org.dualflow.generate.ComtradeGenerator.generate(rows, dir, seed);
+    out.printf("Wrote %,d Comtrade rows (%,d malformed on purpose) in %d files, %,d MB, to %s "
+        + "in %.1f s (seed %d)%n", s.rows(), s.malformedRows(), s.files(), s.bytes() >> 20,
+        dir.toAbsolutePath(), (System.nanoTime() - started) / 1e9, seed);
+    return OK;
+  }
+
+  /** A positive whole number, with an optional k or M suffix (10M = 10,000,000). */
+  static long count(String option, String text) {
+    String t = text.trim().replace("_", "");
+    long unit = t.endsWith("M") ? 1_000_000L : t.endsWith("k") ? 1_000L : 1L;
+    try {
+      long n = Long.parseLong(unit == 1 ? t : t.substring(0, t.length() - 1)) * unit;
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ConfigException("Invalid " + option + " '" + text + "': use a whole number "
+        + "above 0, like 1000000 or 10M");
   }
 
   /** Loads and checks everything a run needs, before Spark starts. */

@@ -33,6 +33,7 @@ import org.dualflow.ingest.Ingest;
 import org.dualflow.ingest.Ingested;
 import org.dualflow.ingest.Rejection;
 import org.dualflow.ingest.SourceFormat;
+import org.dualflow.publish.Catalog;
 import org.dualflow.publish.RunManifest;
 import org.dualflow.publish.Warehouse;
 import org.dualflow.reference.ReferenceData;
@@ -111,19 +112,32 @@ final class RunJob {
     for (String t : TABLES) {
       schemas.put(t, TableSchema.load(t));
     }
+    Dataset<Row> read = null;
     Dataset<Row> ingested = null;
     Map<String, FileStats> stats = new LinkedHashMap<>();
-    boolean qualityWritten = false;
     try {
+      for (String other : warehouse.recover()) {
+        LOG.warn("Cleaned up after run {}, which stopped before it finished (see run_manifest)",
+            other);
+      }
       Map<String, String> hadoopConf = new HashMap<>();
       spark.sparkContext().hadoopConfiguration().forEach(e ->
           hadoopConf.put(e.getKey(), e.getValue()));
 
       Stopwatch watch = new Stopwatch();
       spark.sparkContext().setJobDescription("ingest: read, check and de-duplicate input");
-      ingested = Ingest.markDuplicates(Ingest.withPeriodScope(
-          Ingest.withRecordIds(Ingest.read(spark, prepared.inputs(), prepared.formats(),
-              hadoopConf)), config.periods()))
+      read = Ingest.withRecordIds(Ingest.read(spark, prepared.inputs(), prepared.formats(),
+          hadoopConf));
+      // The months this run answers for; null: every month present. last:N needs the input's
+      // months first, so the input is kept rather than read twice.
+      List<YearMonth> runMonths = null;
+      if (config.periods().isLatest()) {
+        read = read.persist(StorageLevel.MEMORY_AND_DISK());
+        runMonths = config.periods().resolve(Ingest.presentMonths(read));
+      } else if (!config.periods().isAll()) {
+        runMonths = config.periods().months();
+      }
+      ingested = Ingest.markDuplicates(Ingest.withPeriodScope(read, runMonths))
           .persist(StorageLevel.MEMORY_AND_DISK());
 
       TreeSet<YearMonth> present = countFiles(ingested, prepared.inputs(), stats);
@@ -142,11 +156,13 @@ final class RunJob {
           + "the periods ({})", stats.size(), total[0], total[1], total[2], total[3],
           watch.lap());
 
+      // Should the process die from here on, the next run publishes this row for it.
+      warehouse.stageAbandonedManifest(manifest.toRow("failed", "abandoned: the run stopped "
+          + "(killed or crashed) before it published; nothing of it was published", null,
+          appVersion(), spark.version()));
       checkQualityGate(config, stats, spark, warehouse, runId);
 
-      // The months this run answers for.
-      List<YearMonth> months = config.periods().isAll() ? List.copyOf(present)
-          : config.periods().months();
+      List<YearMonth> months = runMonths == null ? List.copyOf(present) : runMonths;
       List<String> monthKeys = months.stream().map(YearMonth::toString).toList();
       manifest.periods(monthKeys);
       List<String> dateKeys = months.stream().map(m -> m.atDay(1).toString()).toList();
@@ -182,35 +198,39 @@ final class RunJob {
       // Analytics over the warehouse as it will be: other runs' months plus this run's.
       spark.sparkContext().setJobDescription("analytics tables");
       Map<String, Long> analyticsRows = new LinkedHashMap<>();
-      Map<String, Dataset<Row>> analytics = org.dualflow.analytics.AnalyticsJob.tables(
-          warehouse.futureView(schemas.get("flows_monthly"), dateKeys),
-          warehouse.futureView(schemas.get("dual_use_flows"), dateKeys),
-          prepared.reference(), config.analytics());
-      for (Map.Entry<String, Dataset<Row>> a : analytics.entrySet()) {
-        TableSchema schema = TableSchema.load(a.getKey());
-        warehouse.stage(schema, a.getValue());
-        analyticsRows.put(a.getKey(), warehouse.readStaged(schema).count());
+      if (config.settings().get(JobKey.ANALYTICS_ENABLED.key()).equals("true")) {
+        Map<String, Dataset<Row>> analytics = org.dualflow.analytics.AnalyticsJob.tables(
+            warehouse.futureView(schemas.get("flows_monthly"), dateKeys),
+            warehouse.futureView(schemas.get("dual_use_flows"), dateKeys),
+            prepared.reference(), config.analytics());
+        for (Map.Entry<String, Dataset<Row>> a : analytics.entrySet()) {
+          TableSchema schema = TableSchema.load(a.getKey());
+          warehouse.stage(schema, a.getValue());
+          analyticsRows.put(a.getKey(), warehouse.readStaged(schema).count());
+        }
+        LOG.info("Stage analytics: {} ({})", analyticsRows, watch.lap());
+      } else {
+        LOG.info("Stage analytics: skipped (analytics.enabled=false)");
       }
-      LOG.info("Stage analytics: {} ({})", analyticsRows, watch.lap());
 
       Map<String, Long> written = Map.of("trade_records", total[1], "rejected_records",
           total[2], "dual_use_flows", classified[0], "flows_monthly", monthlyRows);
       for (String t : TABLES) {
         List<String> scope = t.equals("rejected_records") ? rejectKeys : dateKeys;
-        List<String> replaced = warehouse.publish(schemas.get(t), scope);
-        warehouse.ensureReadable(schemas.get(t));
+        List<String> replaced = warehouse.planPublish(schemas.get(t), scope);
         manifest.table(new RunManifest.Table(t, written.get(t), replaced));
       }
       for (Map.Entry<String, Long> a : analyticsRows.entrySet()) {
-        warehouse.replaceTable(TableSchema.load(a.getKey()));
-        warehouse.ensureReadable(TableSchema.load(a.getKey()));
+        warehouse.planReplace(TableSchema.load(a.getKey()));
         manifest.table(new RunManifest.Table(a.getKey(), a.getValue(), List.of("all")));
       }
-      writeQualityReport(spark, warehouse, runId, stats, null);
-      qualityWritten = true;
+      stageQualityReport(spark, warehouse, runId, stats, null);
+      stageManifest(spark, warehouse, manifest, "succeeded", null);
+      // The commit point: from here on the run is published, now or by the next run.
+      warehouse.commit();
       LOG.info("Stage publish: {} tables, {} months ({})", TABLES.size() + analyticsRows.size(),
           months.size(), watch.lap());
-      writeManifest(spark, warehouse, manifest, "succeeded", null);
+      registerInCatalog(spark, config, warehouse);
       Dataset<Row> published = spark.read().schema(schemas.get("flows_monthly").schema())
           .parquet(warehouse.tablePath("flows_monthly").toString());
       Map<String, Long> byReason = new TreeMap<>();
@@ -220,18 +240,26 @@ final class RunJob {
           classified[1], classified[2], published, seconds);
     } catch (Exception e) {
       // Exception, not RuntimeException: a failed Spark job arrives as a checked SparkException.
-      try {
-        if (!qualityWritten && !stats.isEmpty() && !(e instanceof QualityGateException)) {
-          writeQualityReport(spark, warehouse, runId, stats, config.maxRejectRatio());
+      if (!warehouse.isCommitted()) {
+        try {
+          // Nothing of the data: only the report of what was read and the manifest row.
+          warehouse.discardPlan();
+          if (!stats.isEmpty()) {
+            stageQualityReport(spark, warehouse, runId, stats, config.maxRejectRatio());
+          }
+          stageManifest(spark, warehouse, manifest, "failed", Main.oneLine(e));
+          warehouse.commit();
+        } catch (RuntimeException again) {
+          LOG.warn("Cannot record the failed run in run_manifest: {}", again.getMessage());
         }
-        writeManifest(spark, warehouse, manifest, "failed", Main.oneLine(e));
-      } catch (RuntimeException again) {
-        LOG.warn("Cannot record the failed run in run_manifest: {}", again.getMessage());
       }
       throw e;
     } finally {
       if (ingested != null) {
         ingested.unpersist();
+      }
+      if (read != null) {
+        read.unpersist();
       }
       warehouse.cleanUp();
     }
@@ -327,14 +355,13 @@ final class RunJob {
       }
     }
     if (!over.isEmpty()) {
-      writeQualityReport(spark, warehouse, runId, stats, limit);
       throw new QualityGateException("Quality gate: " + String.join("; ", over)
           + ", above quality.max-reject-ratio " + limit + "; nothing was published (details: "
           + "quality_report and run_manifest of run " + runId + ")");
     }
   }
 
-  private static void writeQualityReport(SparkSession spark, Warehouse warehouse, String runId,
+  private static void stageQualityReport(SparkSession spark, Warehouse warehouse, String runId,
       Map<String, FileStats> stats, Double limit) {
     TableSchema schema = TableSchema.load("quality_report");
     List<Row> rows = new ArrayList<>();
@@ -347,17 +374,40 @@ final class RunJob {
           overLimit ? "over_limit" : "ok"));
     }
     warehouse.stage(schema, spark.createDataFrame(rows, schema.schema()).coalesce(1));
-    warehouse.publish(schema, List.of());
+    warehouse.planPublish(schema, List.of());
   }
 
-  private static void writeManifest(SparkSession spark, Warehouse warehouse,
+  private static void stageManifest(SparkSession spark, Warehouse warehouse,
       RunManifest manifest, String status, String reason) {
     TableSchema schema = TableSchema.load("run_manifest");
-    String version = RunJob.class.getPackage().getImplementationVersion();
-    Row row = manifest.toRow(status, reason, Instant.now(), version == null ? "dev" : version,
-        spark.version());
+    Row row = manifest.toRow(status, reason, Instant.now(), appVersion(), spark.version());
     warehouse.stage(schema, spark.createDataFrame(List.of(row), schema.schema()).coalesce(1));
-    warehouse.publish(schema, List.of());
+    warehouse.planPublish(schema, List.of());
+  }
+
+  /**
+   * With a metastore (or catalog.register=true), every table is registered by name. The data is
+   * published by then: a registration failure is reported, not a reason to fail the run.
+   */
+  private static void registerInCatalog(SparkSession spark, JobConfig config,
+      Warehouse warehouse) {
+    String register = config.settings().get(JobKey.CATALOG_REGISTER.key());
+    if (register.equals("false") || (register.equals("auto") && !Catalog.hasMetastore(spark))) {
+      return;
+    }
+    String database = config.settings().get(JobKey.CATALOG_DATABASE.key());
+    try {
+      Catalog.register(spark, database, warehouse.root(),
+          TableSchema.ALL.stream().map(TableSchema::load).toList());
+    } catch (RuntimeException e) {
+      LOG.warn("The tables are published but not registered in catalog database {}: {}",
+          database, Main.oneLine(e));
+    }
+  }
+
+  private static String appVersion() {
+    String version = RunJob.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
   }
 
   /** Wall-clock laps for the stage log lines. */

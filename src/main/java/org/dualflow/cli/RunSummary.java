@@ -32,8 +32,8 @@ final class RunSummary {
     out.println("  job        " + shorten(config.jobFile().toString(), cwd));
     out.println("  warehouse  " + config.warehouse());
     List<String> p = result.periods();
-    out.println("  periods    " + (p.isEmpty() ? "none" : p.get(0) + ".." + p.get(p.size() - 1))
-        + " (" + p.size() + (p.size() == 1 ? " month" : " months") + " replaced)");
+    out.println("  periods    " + monthList(p) + " (" + p.size()
+        + (p.size() == 1 ? " month" : " months") + " replaced)");
     out.println("  lists      " + config.lists());
     out.println();
 
@@ -71,7 +71,9 @@ final class RunSummary {
         + result.files().size() + ", run_manifest 1");
     out.println();
     headline(result.flowsMonthly(), result.periods(), out);
-    analyticsHeadlines(result.flowsMonthly().sparkSession(), config, out);
+    if (config.settings().get(JobKey.ANALYTICS_ENABLED.key()).equals("true")) {
+      analyticsHeadlines(result.flowsMonthly().sparkSession(), config, out);
+    }
     out.println();
     out.println("Query it:  jobs/dualflow sql --warehouse " + shorten(config.warehouse(), cwd)
         + " \"SELECT year(period) AS year, exporter_iso3, sum(value_usd) AS usd FROM flows_monthly"
@@ -218,6 +220,26 @@ final class RunSummary {
     }
     out.println("Transit hubs whose CHPL exports to Russia rose most above their "
         + config.analytics().baseline() + " baseline, since: " + String.join(", ", top));
+  }
+
+  /** Months (yyyy-MM, sorted) as runs of consecutive months: "2021-01..2021-12, 2022-03". */
+  static String monthList(List<String> months) {
+    if (months.isEmpty()) {
+      return "none";
+    }
+    List<String> runs = new ArrayList<>();
+    java.time.YearMonth start = java.time.YearMonth.parse(months.get(0));
+    java.time.YearMonth prev = start;
+    for (String m : months.subList(1, months.size())) {
+      java.time.YearMonth ym = java.time.YearMonth.parse(m);
+      if (!ym.equals(prev.plusMonths(1))) {
+        runs.add(start.equals(prev) ? start.toString() : start + ".." + prev);
+        start = ym;
+      }
+      prev = ym;
+    }
+    runs.add(start.equals(prev) ? start.toString() : start + ".." + prev);
+    return String.join(", ", runs);
   }
 
   private static String m(BigDecimal usd) {

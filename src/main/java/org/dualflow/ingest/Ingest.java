@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.hex;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lpad;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.translate;
 import static org.apache.spark.sql.functions.when;
@@ -15,6 +16,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 import java.io.IOException;
 import java.io.Serializable;
 import java.sql.Date;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -33,7 +35,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
-import org.dualflow.Periods;
 
 /**
  * Ingest: input files to {@link Ingested} rows, then record ids, the run's period scope and
@@ -105,20 +106,30 @@ public final class Ingest {
   }
 
   /**
-   * Marks rows whose month lies outside {@code periods} as {@link #OUTSIDE_PERIODS}, accepted
-   * and rejected alike (a run only answers for its own months). Rows of unknown month stay.
+   * Marks rows whose month is not one of {@code months} (null: every month) as
+   * {@link #OUTSIDE_PERIODS}, accepted and rejected alike (a run only answers for its own
+   * months). Rows of unknown month stay.
    */
-  public static Dataset<Row> withPeriodScope(Dataset<Row> ingested, Periods periods) {
-    if (periods.isAll()) {
+  public static Dataset<Row> withPeriodScope(Dataset<Row> ingested, List<YearMonth> months) {
+    if (months == null) {
       return ingested;
     }
-    Column from = lit(Date.valueOf(periods.from().atDay(1)));
-    Column to = lit(Date.valueOf(periods.to().atDay(1)));
-    Column outside = col("period").isNotNull()
-        .and(col("period").lt(from).or(col("period").gt(to)))
+    Object[] dates = months.stream().map(m -> Date.valueOf(m.atDay(1))).toArray();
+    Column outside = col("period").isNotNull().and(not(col("period").isin(dates)))
         .and(col("row_status").isin(Ingested.ACCEPTED, Ingested.REJECTED));
     return ingested.withColumn("row_status",
         when(outside, lit(OUTSIDE_PERIODS)).otherwise(col("row_status")));
+  }
+
+  /** The distinct months of the records read (accepted or rejected with a readable month). */
+  public static List<YearMonth> presentMonths(Dataset<Row> ingested) {
+    List<YearMonth> out = new ArrayList<>();
+    for (Row r : ingested.filter(col("period").isNotNull()
+        .and(col("row_status").isin(Ingested.ACCEPTED, Ingested.REJECTED)))
+        .select("period").distinct().collectAsList()) {
+      out.add(YearMonth.from(r.getDate(0).toLocalDate()));
+    }
+    return out;
   }
 
   /**

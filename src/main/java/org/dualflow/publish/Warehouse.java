@@ -2,10 +2,14 @@ package org.dualflow.publish;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
+import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -21,10 +25,11 @@ import org.dualflow.schema.TableSchema;
  * A warehouse directory: one folder per table, Parquet files in Hive-style partition folders.
  *
  * <p>A run writes each table aside, under {@code _staging/<run id>/}, and only when everything
- * is written does it move the staged partition folders into place, one rename per partition, so
- * that a reader sees either the old or the new month and never a half-written one. Partitions in
- * the run's scope that the run did not produce are removed: the run is the truth for its months.
- * Readers must ignore folders starting with {@code _} (Spark and the documented DuckDB glob do).
+ * is written does it publish: a plan of renames (the live partition out, the staged one in; a
+ * whole derived table at once) is committed to a file and then carried out, so that a reader
+ * sees the old or the new month and never a half-written one, and a run killed half-way through
+ * its renames is completed by the next run. Readers must ignore folders starting with {@code _}
+ * (Spark and the documented DuckDB glob do).
  */
 public final class Warehouse {
 
@@ -34,6 +39,16 @@ public final class Warehouse {
   private final Path root;
   private final FileSystem fs;
   private final String runId;
+  private final List<Move> plan = new ArrayList<>();
+  private final Set<String> readable = new LinkedHashSet<>();
+  private boolean committed;
+
+  /** One rename of the publish. */
+  private record Move(Path from, Path to) {
+  }
+
+  static final String PLAN = "_publish.plan";
+  static final String ABANDONED = "_if_abandoned";
 
   public Warehouse(SparkSession spark, String rootUri, String runId) {
     this.spark = spark;
@@ -44,6 +59,11 @@ public final class Warehouse {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open warehouse " + rootUri, e);
     }
+  }
+
+  /** The warehouse folder, qualified with its file system (what a catalog location needs). */
+  public Path root() {
+    return fs.makeQualified(root);
   }
 
   public Path tablePath(String table) {
@@ -95,17 +115,27 @@ public final class Warehouse {
   }
 
   /**
-   * Moves the staged partitions of {@code table} into place for every partition value in
-   * {@code scope} (a staged partition outside the scope is an error: the run would overwrite
-   * months it does not own). Returns the partition values replaced.
+   * Plans moving the staged partitions of {@code table} into place for every partition value in
+   * {@code scope}: the live partition out of the way (into this run's trash), the staged one in.
+   * A partition in scope that the run did not produce is removed: the run is the truth for its
+   * months. A staged partition outside the scope is an error: the run would overwrite months it
+   * does not own. Unpartitioned tables are appended to (their staged files move in). Returns the
+   * partition values that will be replaced. Nothing moves before {@link #commit()}.
    */
-  public List<String> publish(TableSchema table, Collection<String> scope) {
+  public List<String> planPublish(TableSchema table, Collection<String> scope) {
     try {
       Path target = tablePath(table.name());
-      fs.mkdirs(target);
       Path staged = stagedTable(table.name());
+      readable.add(table.name());
       if (table.partitionColumns().isEmpty()) {
-        appendFiles(staged, target);
+        if (fs.exists(staged)) {
+          for (FileStatus s : fs.listStatus(staged)) {
+            String name = s.getPath().getName();
+            if (s.isFile() && name.endsWith(".parquet")) {
+              plan.add(new Move(s.getPath(), new Path(target, name)));
+            }
+          }
+        }
         return List.of();
       }
       if (table.partitionColumns().size() != 1) {
@@ -129,25 +159,22 @@ public final class Warehouse {
             + column + " values outside its scope: " + stagedValues);
       }
       Path trash = new Path(new Path(stagingRoot(), "_replaced"), table.name());
-      fs.mkdirs(trash);
       List<String> replaced = new ArrayList<>();
       for (String value : inScope) {
         String dir = column + "=" + value;
         Path live = new Path(target, dir);
-        Path fresh = new Path(staged, dir);
         boolean hadLive = fs.exists(live);
         boolean hasFresh = stagedValues.contains(value);
         if (hadLive) {
-          rename(live, new Path(trash, dir));
+          plan.add(new Move(live, new Path(trash, dir)));
         }
         if (hasFresh) {
-          rename(fresh, live);
+          plan.add(new Move(new Path(staged, dir), live));
         }
         if (hadLive || hasFresh) {
           replaced.add(value);
         }
       }
-      LOG.debug("Published {}: {} partitions", table.name(), replaced.size());
       return replaced;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot publish " + table.name() + " in " + root, e);
@@ -155,25 +182,160 @@ public final class Warehouse {
   }
 
   /**
-   * Puts the staged table in place of the live one, whole: for derived tables recomputed over
-   * the whole warehouse by every run. Two renames; the old table goes to the run's trash.
+   * Plans putting the staged table in place of the live one, whole: for derived tables
+   * recomputed over the whole warehouse by every run. The old table goes to the run's trash.
    */
-  public void replaceTable(TableSchema table) {
+  public void planReplace(TableSchema table) {
     try {
       Path live = tablePath(table.name());
       Path staged = stagedTable(table.name());
       if (!fs.exists(staged)) {
         fs.mkdirs(staged);
       }
-      Path trash = new Path(new Path(stagingRoot(), "_replaced"), table.name());
-      fs.mkdirs(trash.getParent());
+      readable.add(table.name());
       if (fs.exists(live)) {
-        rename(live, trash);
+        plan.add(new Move(live, new Path(new Path(stagingRoot(), "_replaced"), table.name())));
       }
-      rename(staged, live);
+      plan.add(new Move(staged, live));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot publish " + table.name() + " in " + root, e);
     }
+  }
+
+  /** Forgets the planned moves (a failing run publishes only its manifest and report). */
+  public void discardPlan() {
+    plan.clear();
+    readable.clear();
+  }
+
+  /**
+   * Publishes the plan. The plan is first written to {@code _staging/<run id>/_publish.plan}
+   * (to a temporary name, then renamed: that rename is the commit point); then every move is
+   * made, in order. A run killed after the commit point is completed by the next run
+   * ({@link #recover()}); a run killed before it has published nothing. Each move is a rename
+   * of a folder or file within one file system, atomic on local file systems and HDFS.
+   */
+  public void commit() {
+    if (plan.isEmpty()) {
+      return;
+    }
+    try {
+      Path planFile = writePlan();
+      execute(planFile);
+      fs.delete(planFile, false);
+      discardPlan();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot publish run " + runId + " in " + root
+          + (committed ? " (the next run completes what is committed)" : ""), e);
+    }
+  }
+
+  /** Writes the plan and passes the commit point; the moves are still to be made. */
+  Path writePlan() throws IOException {
+    Path planFile = new Path(stagingRoot(), PLAN);
+    Path tmp = new Path(stagingRoot(), PLAN + ".tmp");
+    StringBuilder text = new StringBuilder();
+    plan.forEach(m -> text.append("move\t").append(m.from()).append('\t').append(m.to())
+        .append('\n'));
+    readable.forEach(t -> text.append("readable\t").append(t).append('\n'));
+    try (FSDataOutputStream out = fs.create(tmp, true)) {
+      out.write(text.toString().getBytes(StandardCharsets.UTF_8));
+      out.hsync();
+    }
+    rename(tmp, planFile);
+    committed = true;
+    LOG.debug("Committed the publish plan of run {}: {} moves", runId, plan.size());
+    return planFile;
+  }
+
+  /** True once a plan of this run has passed its commit point. */
+  public boolean isCommitted() {
+    return committed;
+  }
+
+  /** Makes the moves of a committed plan that are not made yet, then checks its tables. */
+  private void execute(Path planFile) throws IOException {
+    List<String> lines;
+    try (var in = fs.open(planFile)) {
+      lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    }
+    for (String line : lines) {
+      String[] f = line.split("\t", -1);
+      if (f[0].equals("move")) {
+        Path from = new Path(f[1]);
+        Path to = new Path(f[2]);
+        // Done already when the target exists: a live folder is moved away before its
+        // replacement moves in, and plans are replayed in order.
+        if (!fs.exists(to) && fs.exists(from)) {
+          fs.mkdirs(to.getParent());
+          rename(from, to);
+        }
+      }
+    }
+    for (String line : lines) {
+      String[] f = line.split("\t", -1);
+      if (f[0].equals("readable")) {
+        ensureReadable(TableSchema.load(f[1]));
+      }
+    }
+  }
+
+  /**
+   * Finishes what runs that died left behind, before this run stages anything: a run killed
+   * after its commit point has its plan completed; a run killed before it published nothing,
+   * and its staged files go (with its manifest row saying so, when it got far enough to write
+   * one). Returns the run ids found. Runs on one warehouse must not overlap: schedule them one
+   * at a time.
+   */
+  public List<String> recover() {
+    Path staging = new Path(root, "_staging");
+    List<String> found = new ArrayList<>();
+    try {
+      if (!fs.exists(staging)) {
+        return found;
+      }
+      for (FileStatus s : fs.listStatus(staging)) {
+        String other = s.getPath().getName();
+        if (!s.isDirectory() || other.equals(runId)) {
+          continue;
+        }
+        found.add(other);
+        Path planFile = new Path(s.getPath(), PLAN);
+        if (fs.exists(planFile)) {
+          LOG.warn("Run {} stopped while publishing; completing its publish", other);
+          execute(planFile);
+        } else {
+          LOG.warn("Run {} stopped before publishing anything; removing its staged files",
+              other);
+          Path abandoned = new Path(new Path(s.getPath(), ABANDONED), "run_manifest");
+          if (fs.exists(abandoned)) {
+            Path target = tablePath("run_manifest");
+            fs.mkdirs(target);
+            for (FileStatus f : fs.listStatus(abandoned)) {
+              if (f.isFile() && f.getPath().getName().endsWith(".parquet")) {
+                rename(f.getPath(), new Path(target, f.getPath().getName()));
+              }
+            }
+            ensureReadable(TableSchema.load("run_manifest"));
+          }
+        }
+        fs.delete(s.getPath(), true);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot recover earlier runs in " + staging, e);
+    }
+    return found;
+  }
+
+  /**
+   * Stages the manifest row the next run publishes should this one die before publishing
+   * (killed, out of memory): the run then still has its row, status failed.
+   */
+  public void stageAbandonedManifest(Row row) {
+    TableSchema schema = TableSchema.load("run_manifest");
+    spark.createDataFrame(List.of(row), schema.schema()).coalesce(1).write()
+        .mode(SaveMode.Overwrite)
+        .parquet(new Path(new Path(stagingRoot(), ABANDONED), "run_manifest").toString());
   }
 
   static final String EMPTY_FILE = "part-00000-empty.parquet";
@@ -215,18 +377,6 @@ public final class Warehouse {
     }
   }
 
-  private void appendFiles(Path staged, Path target) throws IOException {
-    if (!fs.exists(staged)) {
-      return;
-    }
-    for (FileStatus s : fs.listStatus(staged)) {
-      String name = s.getPath().getName();
-      if (s.isFile() && name.endsWith(".parquet")) {
-        rename(s.getPath(), new Path(target, name));
-      }
-    }
-  }
-
   private void rename(Path from, Path to) throws IOException {
     if (!fs.rename(from, to)) {
       throw new IOException("rename " + from + " -> " + to + " failed");
@@ -236,6 +386,11 @@ public final class Warehouse {
   /** Removes this run's staging area (written tables and replaced partitions). */
   public void cleanUp() {
     try {
+      if (fs.exists(new Path(stagingRoot(), PLAN))) {
+        LOG.warn("Run {} committed its publish but could not finish it; the next run on {} "
+            + "completes it", runId, root);
+        return;
+      }
       fs.delete(stagingRoot(), true);
       Path staging = new Path(root, "_staging");
       FileStatus[] left = fs.exists(staging) ? fs.listStatus(staging) : new FileStatus[0];

@@ -37,6 +37,30 @@ class JobConfigTest {
   }
 
   @Test
+  void theShippedJobFilesAreValid() {
+    Path jobs = Path.of("jobs").toAbsolutePath();
+    JobConfig monthly = JobConfig.load(jobs.resolve("monthly.properties"), List.of(), dir);
+    assertThat(monthly.periods().isLatest()).isTrue();
+    assertThat(monthly.maxRejectRatio()).isEqualTo(0.05);
+    assertThat(monthly.inputs()).containsOnlyKeys("comtrade", "gacc", "declarations", "comext");
+    JobConfig backfill = JobConfig.load(jobs.resolve("backfill.properties"), List.of(), dir);
+    assertThat(backfill.periods().months()).hasSize(72);
+    assertThat(backfill.warehouse()).isEqualTo(monthly.warehouse());
+    JobConfig.load(jobs.resolve("sample.properties"), List.of(), dir);
+  }
+
+  @Test
+  void catalogSettingsAreCheckedBeforeSparkStarts() throws IOException {
+    Path file = job("input.comtrade=a.csv\nwarehouse=wh\n");
+    assertThatThrownBy(() -> JobConfig.load(file, List.of("catalog.register=yes"), dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Invalid catalog.register in --set catalog.register: 'yes'; use auto, true "
+            + "or false");
+    assertThatThrownBy(() -> JobConfig.load(file, List.of("catalog.database=my-db"), dir))
+        .hasMessageContaining("Invalid catalog.database");
+  }
+
+  @Test
   void anUnknownKeyIsNamedWithTheClosestKnownOne() throws IOException {
     Path file = job("input.comtrde=a.csv\nwarehouse=wh\n");
     assertThatThrownBy(() -> JobConfig.load(file, List.of(), dir))
@@ -65,8 +89,8 @@ class JobConfigTest {
     assertThatThrownBy(() -> JobConfig.load(job("input.comtrade=a\nwarehouse=w\nperiods=2024"),
         List.of(), dir))
         .hasMessageContaining("Invalid periods in ")
-        .hasMessageEndingWith("'2024' is not a month range like 2021-01..2024-12 or a month "
-            + "like 2024-03");
+        .hasMessageEndingWith("'2024' is not a month range like 2021-01..2024-12, a month "
+            + "like 2024-03, last:3 or all");
     assertThatThrownBy(() -> JobConfig.load(job("input.comtrade=a\nwarehouse=w\n"),
         List.of("periods"), dir))
         .hasMessageStartingWith("Invalid --set periods: expected key=value");

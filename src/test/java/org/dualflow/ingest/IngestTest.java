@@ -79,10 +79,30 @@ class IngestTest {
         accepted("a.csv", 2, "2022-12", "854231", "1"),
         accepted("a.csv", 3, "2023-01", "854231", "1"),
         accepted("a.csv", 4, "2023-03", "854231", "1"),
-        accepted("a.csv", 5, "2023-04", "854231", "1")), Periods.parse("2023-01..2023-03"));
+        accepted("a.csv", 5, "2023-04", "854231", "1")),
+        Periods.parse("2023-01..2023-03").resolve(List.of()));
     assertThat(scoped.orderBy("source_line").collectAsList())
         .extracting(r -> r.<String>getAs("row_status"))
         .containsExactly("outside_periods", "accepted", "accepted", "outside_periods");
+  }
+
+  @Test
+  void lastNIsTheLatestMonthsPresentSkippingMonthsTheInputLacks() {
+    Dataset<Row> read = frame(
+        accepted("a.csv", 2, "2023-09", "854231", "1"),
+        accepted("a.csv", 3, "2023-12", "854231", "1"),
+        accepted("a.csv", 4, "2023-10", "854231", "1"),
+        accepted("a.csv", 5, "2024-02", "854231", "1"),
+        accepted("a.csv", 6, "2024-02", "854232", "1"));
+    // Present: 2023-09, 2023-10, 2023-12, 2024-02. The last three: 10, 12, 02 (not 2024-01,
+    // which the input lacks: replacing it would empty a month the warehouse may hold).
+    List<java.time.YearMonth> months = Periods.parse("last:3")
+        .resolve(Ingest.presentMonths(read));
+    assertThat(months).extracting(Object::toString)
+        .containsExactly("2023-10", "2023-12", "2024-02");
+    assertThat(Ingest.withPeriodScope(read, months).orderBy("source_line").collectAsList())
+        .extracting(r -> r.<String>getAs("row_status"))
+        .containsExactly("outside_periods", "accepted", "accepted", "accepted", "accepted");
   }
 
   @Test

@@ -1,0 +1,278 @@
+package org.dualflow.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.dualflow.classify.MatchRow;
+import org.dualflow.classify.MatchTable;
+import org.dualflow.generate.ComtradeGenerator;
+import org.dualflow.reference.Countries;
+import org.dualflow.reference.ReferenceData;
+import org.dualflow.reference.ReferenceFiles;
+
+/**
+ * The side-by-side benchmark (run it with {@code jobs/benchmark}): for each size, generated
+ * Comtrade files go (a) through the job, {@code jobs/dualflow run} as a user runs it, from raw
+ * CSV to {@code flows_monthly} with {@code trade_records}, {@code rejected_records} and
+ * {@code dual_use_flows} written, and (b) through the same work written by hand for DuckDB
+ * ({@link DuckDbPipeline}). Each engine runs in its own process, timed from launch to exit,
+ * its peak resident memory read from {@code /proc}. The two {@code flows_monthly} must agree
+ * to the cent by tier and year, or the benchmark fails.
+ */
+public final class Benchmark {
+
+  record Measure(double seconds, long peakRssBytes, double startupSeconds, List<String> log) {
+  }
+
+  public static void main(String[] args) throws Exception {
+    List<Long> sizes = new ArrayList<>(List.of(1_000_000L, 10_000_000L));
+    Path dir = Path.of("target/bench");
+    long seed = 1;
+    String driverMemory = System.getenv().getOrDefault("DUALFLOW_DRIVER_MEMORY", "");
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--rows" -> {
+          sizes.clear();
+          for (String s : args[i + 1].split(",")) {
+            sizes.add(org.dualflow.cli.MainAccess.count("--rows", s));
+          }
+        }
+        case "--dir" -> dir = Path.of(args[i + 1]);
+        case "--seed" -> seed = Long.parseLong(args[i + 1]);
+        default -> throw new IllegalArgumentException("Unknown option " + args[i]
+            + "; use --rows 1M,10M,50M --dir <dir> --seed S");
+      }
+    }
+    Path project = Path.of(System.getProperty("dualflow.projectDir", "")).toAbsolutePath();
+    Files.createDirectories(dir);
+    dir = dir.toAbsolutePath();
+    Path matches = dir.resolve("matches.csv");
+    Path countries = dir.resolve("countries.csv");
+    writeReference(matches, countries);
+
+    List<String> results = new ArrayList<>();
+    results.add("| rows | engine | wall s | start-up s | rows/s | rows/s above start-up | "
+        + "peak RSS MiB | job / DuckDB |");
+    results.add("|---:|---|---:|---:|---:|---:|---:|---:|");
+    for (long rows : sizes) {
+      Path input = dir.resolve("input-" + rows);
+      long generateStart = System.nanoTime();
+      ComtradeGenerator.Summary g = ComtradeGenerator.generate(rows, input, seed);
+      System.err.printf("generated %,d rows (%,d malformed), %d files, %,d MB in %.1f s%n",
+          g.rows(), g.malformedRows(), g.files(), g.bytes() >> 20,
+          (System.nanoTime() - generateStart) / 1e9);
+
+      Path warehouse = dir.resolve("job-wh-" + rows);
+      deleteTree(warehouse);
+      Path job = dir.resolve("job-" + rows + ".properties");
+      Files.writeString(job, "input.comtrade=" + input + "\nwarehouse=" + warehouse
+          + "\nlists=chpl\nanalytics.enabled=false\n");
+      List<String> jobCommand = List.of(project.resolve("jobs/dualflow").toString(), "run",
+          job.toString());
+      Measure jobRun = measure(jobCommand, driverMemory, "Spark ");
+      if (jobRun == null) {
+        throw new IllegalStateException("the job failed");
+      }
+
+      Path duckOut = dir.resolve("duckdb-" + rows);
+      deleteTree(duckOut);
+      List<String> duckCommand = List.of(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+          System.getProperty("java.class.path"), DuckDbPipeline.class.getName(),
+          input.toString(), matches.toString(), countries.toString(), duckOut.toString());
+      Measure duck = measure(duckCommand, "", null);
+      if (duck == null) {
+        throw new IllegalStateException("the DuckDB pipeline failed");
+      }
+      String check = compare(warehouse.resolve("flows_monthly"), duckOut);
+
+      double ratio = jobRun.seconds() / duck.seconds();
+      results.add(row(rows, "dualflow job", jobRun, String.format("%.2f", ratio)));
+      results.add(row(rows, "DuckDB", duck, ""));
+      System.err.printf("%,d rows: job %.1f s (start-up %.1f s), DuckDB %.1f s, ratio %.2f; %s%n",
+          rows, jobRun.seconds(), jobRun.startupSeconds(), duck.seconds(), ratio, check);
+      for (String line : jobRun.log()) {
+        if (line.contains("Stage ")) {
+          System.err.println("  " + line);
+        }
+      }
+    }
+    PrintStream out = System.out;
+    out.println();
+    out.printf("Machine: %d cores, %s, Java %s, %s%n", Runtime.getRuntime().availableProcessors(),
+        memTotal(), System.getProperty("java.version"), osName());
+    results.forEach(out::println);
+  }
+
+  /** The job's match table and Comtrade country codes, as CSV files for DuckDB. */
+  static void writeReference(Path matches, Path countries) throws IOException {
+    ReferenceData reference = ReferenceData.load(new ReferenceFiles(null));
+    List<MatchRow> table = MatchTable.build(reference.codeLists().select("chpl"),
+        reference.hsConversion());
+    List<String> lines = new ArrayList<>();
+    lines.add("hs_edition,prefix,list_id,list_version,list_code,tier,is_hs_mapped,exact");
+    for (MatchRow m : table) {
+      lines.add(String.join(",", m.hsEdition(), m.prefix(), m.listId(), m.listVersion(),
+          m.listCode(), m.tier(), String.valueOf(m.hsMapped()),
+          String.valueOf(m.exactLength())));
+    }
+    Files.write(matches, lines);
+    Countries c = reference.countries();
+    List<String> codes = new ArrayList<>(List.of("code,iso3"));
+    for (int code = 0; code < 1000; code++) {
+      String iso3 = c.byComtradeCode(code);
+      if (iso3 != null) {
+        codes.add(code + "," + iso3);
+      }
+    }
+    Files.write(countries, codes);
+  }
+
+  /**
+   * Runs a command to its end; returns null when it fails. Peak resident memory is the
+   * process's VmHWM, polled (it only grows) until the process ends.
+   */
+  static Measure measure(List<String> command, String driverMemory, String startupMarker)
+      throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    if (!driverMemory.isEmpty()) {
+      pb.environment().put("DUALFLOW_DRIVER_MEMORY", driverMemory);
+    }
+    pb.environment().remove("SPARK_HOME");
+    long start = System.nanoTime();
+    Process p = pb.start();
+    AtomicLong startup = new AtomicLong(-1);
+    List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+          StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          if (startupMarker != null && startup.get() < 0 && line.contains(startupMarker)
+              && line.contains(" started, master ")) {
+            startup.set(System.nanoTime());
+          }
+          log.add(line);
+        }
+      } catch (IOException e) {
+        log.add("(output lost: " + e.getMessage() + ")");
+      }
+    });
+    reader.start();
+    long peak = 0;
+    Path status = Path.of("/proc", String.valueOf(p.pid()), "status");
+    while (p.isAlive()) {
+      peak = Math.max(peak, vmHwm(status));
+      p.waitFor(50, TimeUnit.MILLISECONDS);
+    }
+    long end = System.nanoTime();
+    reader.join();
+    if (p.exitValue() != 0) {
+      log.forEach(System.err::println);
+      return null;
+    }
+    return new Measure((end - start) / 1e9, peak,
+        startup.get() < 0 ? 0 : (startup.get() - start) / 1e9, List.copyOf(log));
+  }
+
+  private static long vmHwm(Path status) {
+    try {
+      for (String line : Files.readAllLines(status)) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // the process just ended
+    }
+    return 0;
+  }
+
+  /**
+   * Both flows_monthly by tier and year: row counts, records and value to the cent. Returns a
+   * one-line account; throws when they differ.
+   */
+  static String compare(Path jobTable, Path duckTable) throws Exception {
+    String by = "SELECT tier, year(period) AS y, count(*) AS cells, sum(records) AS records, "
+        + "sum(value_usd) AS usd FROM read_parquet('%s/**/*.parquet', hive_partitioning = true, "
+        + "union_by_name = true) GROUP BY ALL";
+    try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = db.createStatement()) {
+      st.execute("CREATE TABLE j AS " + by.formatted(jobTable));
+      st.execute("CREATE TABLE d AS " + by.formatted(duckTable));
+      long differ = scalar(st, "SELECT count(*) FROM ((SELECT * FROM j EXCEPT SELECT * FROM d) "
+          + "UNION ALL (SELECT * FROM d EXCEPT SELECT * FROM j))");
+      String totals = "SELECT sum(cells), sum(records), sum(usd) FROM %s";
+      String jobTotals = row(st, totals.formatted("j"));
+      String duckTotals = row(st, totals.formatted("d"));
+      if (differ != 0 || !jobTotals.equals(duckTotals)) {
+        throw new IllegalStateException("flows_monthly differs: job " + jobTotals + ", DuckDB "
+            + duckTotals + " (" + differ + " tier-year rows differ)");
+      }
+      return "flows_monthly identical by tier and year (cells, records, USD: " + jobTotals + ")";
+    }
+  }
+
+  private static long scalar(Statement st, String sql) throws Exception {
+    try (ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static String row(Statement st, String sql) throws Exception {
+    try (ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      BigDecimal usd = rs.getBigDecimal(3);
+      return rs.getLong(1) + ", " + rs.getLong(2) + ", " + usd.toPlainString();
+    }
+  }
+
+  private static String row(long rows, String engine, Measure m, String ratio) {
+    double above = m.seconds() - m.startupSeconds();
+    return String.format("| %,d | %s | %.1f | %s | %,.0f | %s | %,d | %s |", rows, engine,
+        m.seconds(), m.startupSeconds() > 0 ? String.format("%.1f", m.startupSeconds()) : "–",
+        rows / m.seconds(), m.startupSeconds() > 0 ? String.format("%,.0f", rows / above) : "–",
+        m.peakRssBytes() >> 20, ratio);
+  }
+
+  private static String memTotal() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemTotal:")) {
+          return (Long.parseLong(line.replaceAll("\\D", "")) >> 20) + " GiB RAM";
+        }
+      }
+    } catch (IOException e) {
+      // not Linux
+    }
+    return "RAM unknown";
+  }
+
+  private static String osName() {
+    return System.getProperty("os.name") + " " + System.getProperty("os.arch");
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
