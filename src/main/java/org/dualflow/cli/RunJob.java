@@ -126,19 +126,17 @@ final class RunJob {
 
       Stopwatch watch = new Stopwatch();
       spark.sparkContext().setJobDescription("ingest: read, check and de-duplicate input");
+      // Parsed once and kept: everything after reads these rows (the files are not re-read).
       read = Ingest.withRecordIds(Ingest.read(spark, prepared.inputs(), prepared.formats(),
-          hadoopConf));
-      // The months this run answers for; null: every month present. last:N needs the input's
-      // months first, so the input is kept rather than read twice.
+          hadoopConf)).persist(StorageLevel.MEMORY_AND_DISK());
+      // The months this run answers for; null: every month present (last:N needs the input's).
       List<YearMonth> runMonths = null;
       if (config.periods().isLatest()) {
-        read = read.persist(StorageLevel.MEMORY_AND_DISK());
         runMonths = config.periods().resolve(Ingest.presentMonths(read));
       } else if (!config.periods().isAll()) {
         runMonths = config.periods().months();
       }
-      ingested = Ingest.markDuplicates(Ingest.withPeriodScope(read, runMonths))
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      ingested = Ingest.markDuplicates(Ingest.withPeriodScope(read, runMonths));
 
       TreeSet<YearMonth> present = countFiles(ingested, prepared.inputs(), stats);
       for (FileStats f : stats.values()) {
@@ -255,9 +253,6 @@ final class RunJob {
       }
       throw e;
     } finally {
-      if (ingested != null) {
-        ingested.unpersist();
-      }
       if (read != null) {
         read.unpersist();
       }

@@ -174,7 +174,7 @@ public final class ComtradeFormat implements SourceFormat {
           throw new Rejection(Rejection.BAD_PERIOD, "refMonth '" + r.field(refMonth)
               + "' is not a month 1-12 of a monthly (freqCode M) row");
         }
-        String expected = String.format("%04d%02d", year, month);
+        String expected = year + (month < 10 ? "0" : "") + month;   // no String.format: hot path
         if (!declared.isEmpty() && !declared.equals(expected)) {
           throw new Rejection(Rejection.BAD_PERIOD, "period '" + declared
               + "' disagrees with refYear/refMonth " + expected);
@@ -195,8 +195,8 @@ public final class ComtradeFormat implements SourceFormat {
       }
       row[Ingested.FREQ] = freq;
       row[Ingested.PERIOD] = Date.valueOf(first);
-      row[Ingested.PERIOD_KEY] = String.format("%04d-%02d", first.getYear(),
-          first.getMonthValue());
+      int m = first.getMonthValue();
+      row[Ingested.PERIOD_KEY] = first.getYear() + (m < 10 ? "-0" : "-") + m;
     }
 
     private void readRecord(CsvRecordReader r, Object[] row) throws Rejection {

@@ -1,14 +1,16 @@
 package org.dualflow.ingest;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.hex;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lpad;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.translate;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -32,8 +34,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -137,37 +137,38 @@ public final class Ingest {
    * occurrence with the smallest (file, line) stays, every other is rejected as
    * {@code duplicate}, or as {@code conflicting_duplicate} when its values differ.
    *
-   * <p>The shuffle is by period, which also leaves one output file per month; the window by
-   * record id within it then needs no second shuffle.
+   * <p>Only the keys travel: the accepted rows' ids are aggregated (partial aggregation, a
+   * small shuffle) to find the ids seen more than once, with the occurrence to keep; those few
+   * are broadcast and joined back. The wide rows themselves are never shuffled or sorted, so
+   * {@code withIds} should be cached: it is read once for the keys and once for the rows.
    */
   public static Dataset<Row> markDuplicates(Dataset<Row> withIds) {
-    Column key = coalesce(col("record_id"),
-        concat(lit("line:"), col("source_file"), lit(":"), col("source_line").cast("string")));
-    WindowSpec byRecord = Window.partitionBy(col("period"), key)
-        .orderBy(col("source_file"), col("source_line"));
-    Column rank = row_number().over(byRecord);
-    Column keptFile = first(col("source_file")).over(byRecord);
-    Column keptLine = first(col("source_line")).over(byRecord);
-    Column keptHash = first(col("content_hash")).over(byRecord);
-    Column isDuplicate = col("row_status").equalTo(Ingested.ACCEPTED).and(col("dup_rank").gt(1));
+    Dataset<Row> repeated = withIds.filter(col("row_status").equalTo(Ingested.ACCEPTED))
+        .groupBy(col("record_id").as("dup_id"))
+        .agg(count(lit(1)).as("n"),
+            min(struct(col("source_file"), col("source_line"), col("content_hash")))
+                .as("kept"))
+        .filter(col("n").gt(1))
+        .select(col("dup_id"), col("kept.source_file").as("kept_file"),
+            col("kept.source_line").as("kept_line"), col("kept.content_hash").as("kept_hash"))
+        .cache();   // small; computed once however many times the marked rows are read
+    Column isDuplicate = col("kept_file").isNotNull()
+        .and(not(col("source_file").equalTo(col("kept_file"))
+            .and(col("source_line").equalTo(col("kept_line")))));
     Column sameContent = col("content_hash").equalTo(col("kept_hash"));
-    return withIds.repartition(col("period"))
-        .withColumn("dup_rank", rank)
-        .withColumn("kept_file", keptFile)
-        .withColumn("kept_line", keptLine)
-        .withColumn("kept_hash", keptHash)
+    Column at = concat(col("kept_file"), lit(":"), col("kept_line").cast("string"));
+    return withIds
+        .join(broadcast(repeated), col("record_id").equalTo(col("dup_id")), "left")
         .withColumn("reason_code", when(isDuplicate, when(sameContent, lit(Rejection.DUPLICATE))
             .otherwise(lit(Rejection.CONFLICTING_DUPLICATE))).otherwise(col("reason_code")))
         .withColumn("reason", when(isDuplicate, when(sameContent,
-                concat(lit("same record as "), col("kept_file"), lit(":"),
-                    col("kept_line").cast("string"))).otherwise(
-                concat(lit("same key as "), col("kept_file"), lit(":"),
-                    col("kept_line").cast("string"),
+                concat(lit("same record as "), at)).otherwise(
+                concat(lit("same key as "), at,
                     lit(" but different values; the first was kept"))))
             .otherwise(col("reason")))
         .withColumn("row_status", when(isDuplicate, lit(Ingested.REJECTED))
             .otherwise(col("row_status")))
-        .drop("dup_rank", "kept_file", "kept_line", "kept_hash");
+        .drop("dup_id", "kept_file", "kept_line", "kept_hash");
   }
 
   /**
