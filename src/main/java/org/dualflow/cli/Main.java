@@ -130,7 +130,7 @@ public final class Main {
         .format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")) + "-"
         + HexFormat.of().toHexDigits((byte) ThreadLocalRandom.current().nextInt(256))
         + HexFormat.of().toHexDigits((byte) ThreadLocalRandom.current().nextInt(256));
-    // Every log line of the run carries its id (labels.run_id in JSON logs).
+    // Every log line of the run carries its id (run_id in JSON logs).
     org.apache.logging.log4j.ThreadContext.put("run_id", runId);
     JobConfig config = JobConfig.load(jobFile, overrides, Path.of("").toAbsolutePath());
     RunJob.PreparedRun prepared = prepare(config);
@@ -268,6 +268,12 @@ public final class Main {
   static SparkSession session(String appName) {
     SparkConf conf = new SparkConf().setIfMissing("spark.app.name", appName);
     SPARK_DEFAULTS.forEach(conf::setIfMissing);
+    if (conf.get("spark.master", "local").startsWith("local")) {
+      // Spark SQL would otherwise leave an empty spark-warehouse/ wherever the job was started;
+      // dualflow's tables live in the job's own warehouse, not in Spark's.
+      conf.setIfMissing("spark.sql.warehouse.dir", Path.of(System.getProperty("java.io.tmpdir"),
+          "dualflow-spark-warehouse").toUri().toString());
+    }
     return SparkSession.builder().config(conf).getOrCreate();
   }
 

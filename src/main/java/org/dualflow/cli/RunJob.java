@@ -70,6 +70,7 @@ final class RunJob {
     long accepted;
     long rejected;
     long outside;
+    long undatedRejects;
     long countable;
     long classified;
     final Map<String, Long> byReason = new TreeMap<>();
@@ -86,10 +87,18 @@ final class RunJob {
           + byReason.getOrDefault(Rejection.CONFLICTING_DUPLICATE, 0L);
     }
 
-    /** Rejected records other than duplicates, over records in the run's months. */
+    /**
+     * Rejected records other than duplicates, over records in the run's months. Lines whose
+     * month cannot be read count wherever the run is; but a file with nothing dated in the run's
+     * months is not the run's to judge (a monthly run would otherwise fail forever on an old
+     * file's one unreadable line).
+     */
     double rejectRatio() {
       long inScope = read - outside;
-      return inScope == 0 ? 0 : (double) (rejected - duplicates()) / inScope;
+      if (inScope - undatedRejects <= 0) {
+        return 0;
+      }
+      return (double) (rejected - duplicates()) / inScope;
     }
   }
 
@@ -298,6 +307,9 @@ final class RunJob {
         case Ingested.REJECTED -> {
           f.rejected += n;
           f.byReason.merge(r.getString(2), n, Long::sum);
+          if ("unknown".equals(r.getString(3))) {
+            f.undatedRejects += n;
+          }
         }
         case Ingest.OUTSIDE_PERIODS -> f.outside += n;
         default -> throw new IllegalStateException("unknown row status " + status);

@@ -206,7 +206,9 @@ final class RunSummary {
         .parquet(root + "/transit_signals")
         .filter(col("list_id").equalTo("chpl").and(col("list_version").equalTo(version))
             .and(col("period").gt(java.sql.Date.valueOf(
-                config.analytics().baseline().to().atDay(1)))));
+                config.analytics().baseline().to().atDay(1))))
+            // A hub without trade in the baseline window has no "excess" to speak of.
+            .and(col("exports_baseline_usd").gt(0)));
     List<Row> hubs = transit.groupBy("hub_iso3")
         .agg(sum(col("exports_to_russia_usd").minus(col("exports_baseline_usd"))).as("excess"),
             sum(org.apache.spark.sql.functions.when(col("is_re_export_signal"), 1).otherwise(0))

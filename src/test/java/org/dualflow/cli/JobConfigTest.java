@@ -41,7 +41,7 @@ class JobConfigTest {
     Path jobs = Path.of("jobs").toAbsolutePath();
     JobConfig monthly = JobConfig.load(jobs.resolve("monthly.properties"), List.of(), dir);
     assertThat(monthly.periods().isLatest()).isTrue();
-    assertThat(monthly.maxRejectRatio()).isEqualTo(0.05);
+    assertThat(monthly.maxRejectRatio()).isEqualTo(0.1);
     assertThat(monthly.inputs()).containsOnlyKeys("comtrade", "gacc", "declarations", "comext");
     JobConfig backfill = JobConfig.load(jobs.resolve("backfill.properties"), List.of(), dir);
     assertThat(backfill.periods().months()).hasSize(72);
