@@ -116,6 +116,20 @@ public final class Ingested {
   }
 
   /**
+   * Marks a row rejected with its reason and the raw text of its line; a line whose month was
+   * not read goes to the {@code unknown} partition of rejected_records.
+   */
+  public static void setRejected(Object[] row, Rejection rejection, String rawText) {
+    row[ROW_STATUS] = REJECTED;
+    row[REASON_CODE] = rejection.code();
+    row[REASON] = rejection.getMessage();
+    row[RAW_LINE] = rawText;
+    if (row[PERIOD_KEY] == null) {
+      row[PERIOD_KEY] = "unknown";
+    }
+  }
+
+  /**
    * Sets is_breakdown, is_countable and exclusion_reason: only 6-digit-or-deeper lines that are
    * not break-downs and whose partner is not the World may be summed.
    */

@@ -223,13 +223,7 @@ public final class MappedFormat implements SourceFormat {
         row[Ingested.SOURCE_KEY] = sourceKey(values);
         row[Ingested.ROW_STATUS] = Ingested.ACCEPTED;
       } catch (Rejection e) {
-        row[Ingested.ROW_STATUS] = Ingested.REJECTED;
-        row[Ingested.REASON_CODE] = e.code();
-        row[Ingested.REASON] = e.getMessage();
-        row[Ingested.RAW_LINE] = r.rawText();
-        if (row[Ingested.PERIOD_KEY] == null) {
-          row[Ingested.PERIOD_KEY] = "unknown";
-        }
+        Ingested.setRejected(row, e, r.rawText());
       }
     }
 
