@@ -25,6 +25,8 @@ public final class SparkTestSession {
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1")
           .config("spark.sql.session.timeZone", "UTC")
+          .config("spark.sql.warehouse.dir", java.nio.file.Path.of("target", "spark-warehouse")
+              .toAbsolutePath().toUri().toString())   // not a stray folder in the project root
           .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
           .getOrCreate();
       Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
