@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -21,6 +20,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -31,6 +33,7 @@ import org.dualflow.classify.Classifier;
 import org.dualflow.classify.MatchRow;
 import org.dualflow.ingest.Ingest;
 import org.dualflow.ingest.Ingested;
+import org.dualflow.ingest.ReadPass;
 import org.dualflow.ingest.Rejection;
 import org.dualflow.ingest.SourceFormat;
 import org.dualflow.publish.Catalog;
@@ -121,7 +124,7 @@ final class RunJob {
     for (String t : TABLES) {
       schemas.put(t, TableSchema.load(t));
     }
-    Dataset<Row> read = null;
+    Dataset<Row> survey = null;
     Dataset<Row> ingested = null;
     Map<String, FileStats> stats = new LinkedHashMap<>();
     try {
@@ -135,17 +138,28 @@ final class RunJob {
 
       Stopwatch watch = new Stopwatch();
       spark.sparkContext().setJobDescription("ingest: read, check and de-duplicate input");
-      // Parsed once and kept: everything after reads these rows (the files are not re-read).
-      read = Ingest.withRecordIds(Ingest.read(spark, prepared.inputs(), prepared.formats(),
-          hadoopConf)).persist(StorageLevel.MEMORY_AND_DISK());
+      // A narrow survey of every record is kept for counting, periods and duplicates; each
+      // table then reads the files again, in full (parsing is cheap, caching wide rows is not;
+      // see ReadPass).
+      List<Column> surveyColumns = new ArrayList<>();
+      for (String c : ReadPass.SURVEY_COLUMNS) {
+        surveyColumns.add(col(c));
+      }
+      surveyColumns.add(col("record_id"));
+      survey = Ingest.withRecordIds(Ingest.read(spark, prepared.inputs(), prepared.formats(),
+              hadoopConf, ReadPass.survey()))
+          .select(surveyColumns.toArray(Column[]::new))
+          .persist(StorageLevel.MEMORY_AND_DISK());
       // The months this run answers for; null: every month present (last:N needs the input's).
       List<YearMonth> runMonths = null;
       if (config.periods().isLatest()) {
-        runMonths = config.periods().resolve(Ingest.presentMonths(read));
+        runMonths = config.periods().resolve(Ingest.presentMonths(survey));
       } else if (!config.periods().isAll()) {
         runMonths = config.periods().months();
       }
-      ingested = Ingest.markDuplicates(Ingest.withPeriodScope(read, runMonths));
+      Dataset<Row> scoped = Ingest.withPeriodScope(survey, runMonths);
+      Dataset<Row> duplicates = Ingest.duplicates(scoped);
+      ingested = Ingest.markDuplicates(scoped, duplicates);
 
       TreeSet<YearMonth> present = countFiles(ingested, prepared.inputs(), stats);
       for (FileStats f : stats.values()) {
@@ -176,21 +190,40 @@ final class RunJob {
       List<String> rejectKeys = new ArrayList<>(monthKeys);
       rejectKeys.add("unknown");
 
-      Dataset<Row> accepted = ingested.filter(col("row_status").equalTo(Ingested.ACCEPTED))
-          .withColumn("run_id", lit(runId));
+      // Each table reads the files again, with the survey's duplicates and periods; the
+      // digests must match the survey's, and the rows written the survey's counts.
+      Map<String, String> digests = new HashMap<>();
+      stats.values().forEach(f -> digests.put(f.input.uri(), f.sha256));
       spark.sparkContext().setJobDescription("write trade_records");
+      Dataset<Row> accepted = Ingest.markDuplicates(Ingest.withPeriodScope(Ingest.withRecordIds(
+              Ingest.read(spark, prepared.inputs(), prepared.formats(), hadoopConf,
+                  ReadPass.accepted(digests))), runMonths), duplicates)
+          .filter(col("row_status").equalTo(Ingested.ACCEPTED))
+          .withColumn("run_id", lit(runId));
       warehouse.stage(schemas.get("trade_records"), accepted);
+      checkWritten(warehouse, schemas.get("trade_records"), total[1]);
       LOG.info("Stage trade_records: {} rows ({})", total[1], watch.lap());
 
       spark.sparkContext().setJobDescription("write rejected_records");
+      Map<String, Long> rejectedByFile = new HashMap<>();
+      stats.values().forEach(f -> rejectedByFile.put(f.input.uri(), f.rejected));
+      Broadcast<ReadPass.Lines> rejectedLines = JavaSparkContext
+          .fromSparkContext(spark.sparkContext())
+          .broadcast(Ingest.rejectedLines(ingested, rejectedByFile));
       warehouse.stage(schemas.get("rejected_records"),
-          ingested.filter(col("row_status").equalTo(Ingested.REJECTED))
+          Ingest.markDuplicates(Ingest.withPeriodScope(Ingest.withRecordIds(
+                  Ingest.read(spark, prepared.inputs(), prepared.formats(), hadoopConf,
+                      ReadPass.rejected(digests, rejectedLines))), runMonths), duplicates)
+              .filter(col("row_status").equalTo(Ingested.REJECTED))
               .withColumn("run_id", lit(runId)));
+      checkWritten(warehouse, schemas.get("rejected_records"), total[2]);
       LOG.info("Stage rejected_records: {} rows ({})", total[2], watch.lap());
 
+      // Classified from trade_records as written: only the columns classification needs are
+      // read back.
       spark.sparkContext().setJobDescription("classify into dual_use_flows");
-      warehouse.stage(schemas.get("dual_use_flows"),
-          Classifier.classify(accepted, prepared.matchTable()));
+      warehouse.stage(schemas.get("dual_use_flows"), Classifier.classify(
+          warehouse.readStaged(schemas.get("trade_records")), prepared.matchTable()));
       Dataset<Row> flows = warehouse.readStaged(schemas.get("dual_use_flows"));
       long[] classified = countClassified(flows, stats);
       LOG.info("Stage dual_use_flows: {} matches of {} records ({})", classified[0],
@@ -262,10 +295,22 @@ final class RunJob {
       }
       throw e;
     } finally {
-      if (read != null) {
-        read.unpersist();
+      if (survey != null) {
+        survey.unpersist();
       }
       warehouse.cleanUp();
+    }
+  }
+
+  /**
+   * The rows staged for {@code table} must be the ones the survey counted: the input was read
+   * again to write them, so this is where a lost or extra row would show.
+   */
+  private static void checkWritten(Warehouse warehouse, TableSchema table, long expected) {
+    long written = warehouse.readStaged(table).count();
+    if (written != expected) {
+      throw new IllegalStateException("Conservation broken: " + written + " rows staged for "
+          + table.name() + " but the survey counted " + expected);
     }
   }
 
@@ -276,25 +321,32 @@ final class RunJob {
    */
   private static TreeSet<YearMonth> countFiles(Dataset<Row> ingested,
       List<Ingest.InputRef> inputs, Map<String, FileStats> stats) {
+    // Counts and sums only: a string aggregate (the digest) would turn Spark's hash aggregation
+    // into a sort of every row. The one FILE row per file is read on its own.
     List<Row> counts = ingested
         .groupBy(col("source_file"), col("row_status"), col("reason_code"), col("period_key"),
             col("is_countable"))
-        .agg(count(lit(1)).as("n"), max("file_sha256").as("sha256"),
-            max("file_records").as("records"), sum("value_usd").as("usd"))
+        .agg(count(lit(1)).as("n"), sum("value_usd").as("usd"))
         .collectAsList();
+    List<Row> files = ingested.filter(col("row_status").equalTo(Ingested.FILE))
+        .select("source_file", "file_sha256", "file_records").collectAsList();
     for (Ingest.InputRef in : inputs) {
       stats.put(in.uri(), new FileStats(in));
+    }
+    for (Row r : files) {
+      FileStats f = stats.get(r.getString(0));
+      f.sha256 = r.getString(1);
+      f.read = r.getLong(2);
     }
     TreeSet<YearMonth> present = new TreeSet<>();
     for (Row r : counts) {
       FileStats f = stats.get(r.getString(0));
       String status = r.getString(1);
       long n = r.getLong(5);
-      BigDecimal usd = r.isNullAt(8) ? BigDecimal.ZERO : r.getDecimal(8);
+      BigDecimal usd = r.isNullAt(6) ? BigDecimal.ZERO : r.getDecimal(6);
       switch (status) {
         case Ingested.FILE -> {
-          f.read = r.getLong(7);
-          f.sha256 = r.getString(6);
+          // read above
         }
         case Ingested.ACCEPTED -> {
           f.accepted += n;

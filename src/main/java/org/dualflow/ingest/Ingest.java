@@ -1,7 +1,6 @@
 package org.dualflow.ingest;
 
 import static org.apache.spark.sql.functions.broadcast;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
@@ -20,7 +19,6 @@ import java.io.Serializable;
 import java.sql.Date;
 import java.time.YearMonth;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -34,7 +32,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Ingest: input files to {@link Ingested} rows, then record ids, the run's period scope and
@@ -63,41 +60,31 @@ public final class Ingest {
    */
   public static Dataset<Row> read(SparkSession spark, List<InputRef> files,
       Map<String, SourceFormat> formats, Map<String, String> hadoopConf) {
+    return read(spark, files, formats, hadoopConf, ReadPass.all());
+  }
+
+  /** As {@link #read(SparkSession, List, Map, Map)}, emitting only the rows of {@code pass}. */
+  public static Dataset<Row> read(SparkSession spark, List<InputRef> files,
+      Map<String, SourceFormat> formats, Map<String, String> hadoopConf, ReadPass pass) {
     List<InputRef> ordered = new ArrayList<>(files);
     ordered.sort(Comparator.comparingLong(InputRef::sizeBytes).reversed()
         .thenComparing(InputRef::uri));
     JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(ordered, Math.max(1, ordered.size()))
-        .flatMap(new ReadFile(formats, hadoopConf));
+        .flatMap(new ReadFile(formats, hadoopConf, pass));
     return spark.createDataFrame(rows, Ingested.SCHEMA);
   }
 
   /**
    * Adds {@code record_id} (a 128-bit hash of the source and the record's natural key, as 32 hex
-   * characters) and {@code content_hash} (a hash of everything else) to accepted rows.
+   * characters) to accepted rows. (Their {@code content_hash} comes from the reader.)
    */
   public static Dataset<Row> withRecordIds(Dataset<Row> ingested) {
     Column[] key = {col("source"), col("source_key")};
     Column[] salted = {lit("dualflow:record"), col("source"), col("source_key")};
     Column id = concat(hex64(xxhash64(key)), hex64(xxhash64(salted)));
-    Column[] content = Arrays.stream(CONTENT_COLUMNS).map(c -> nullSafe(col(c)))
-        .toArray(Column[]::new);
     Column accepted = col("row_status").equalTo(Ingested.ACCEPTED);
-    return ingested
-        .withColumn("record_id", when(accepted, id))
-        .withColumn("content_hash", when(accepted, xxhash64(content)));
-  }
-
-  /** Columns compared to tell a re-sent record (same content) from a conflicting one. */
-  private static final String[] CONTENT_COLUMNS = {"freq", "flow", "reporter_iso3",
-      "partner_iso3", "partner2_iso3", "origin_iso3", "trading_iso3", "hs_code", "hs_edition",
-      "value_usd",
-      "value_orig", "currency_orig", "net_kg", "qty", "qty_unit", "customs_code",
-      "transport_mode", "supply_mode", "shipper", "consignee", "consignee_id", "manufacturer",
-      "description", "document_id", "period"};
-
-  private static Column nullSafe(Column c) {
-    return coalesce(c.cast(DataTypes.StringType), lit("\u0000"));
+    return ingested.withColumn("record_id", when(accepted, id));
   }
 
   /** 16 lower-case hex digits (translate, not lower(): Spark 4's lower() loads ICU). */
@@ -136,14 +123,30 @@ public final class Ingest {
    * The same record twice (a file downloaded twice, an overlapping extract) is kept once: the
    * occurrence with the smallest (file, line) stays, every other is rejected as
    * {@code duplicate}, or as {@code conflicting_duplicate} when its values differ.
-   *
-   * <p>Only the keys travel: the accepted rows' ids are aggregated (partial aggregation, a
-   * small shuffle) to find the ids seen more than once, with the occurrence to keep; those few
-   * are broadcast and joined back. The wide rows themselves are never shuffled or sorted, so
-   * {@code withIds} should be cached: it is read once for the keys and once for the rows.
    */
   public static Dataset<Row> markDuplicates(Dataset<Row> withIds) {
-    Dataset<Row> repeated = withIds.filter(col("row_status").equalTo(Ingested.ACCEPTED))
+    return markDuplicates(withIds, duplicates(withIds));
+  }
+
+  /**
+   * The record ids seen more than once among accepted rows, each with the occurrence to keep
+   * ({@code dup_id, kept_file, kept_line, kept_hash}); cached, since a run joins it to more
+   * than one read of the input.
+   *
+   * <p>Cheap keys first: the rows are counted by a 64-bit hash of their natural key (a hash
+   * aggregation of longs; a string key or a {@code min} over a struct would make Spark sort every
+   * row), and only rows whose hash was seen twice are grouped by the exact {@code record_id}
+   * (a hash collision lands there and is told apart). {@code withIds} is read twice.
+   */
+  public static Dataset<Row> duplicates(Dataset<Row> withIds) {
+    Dataset<Row> accepted = withIds.filter(col("row_status").equalTo(Ingested.ACCEPTED));
+    Column keyHash = xxhash64(col("source"), col("source_key"));
+    Dataset<Row> repeatedHashes = accepted.groupBy(keyHash.as("key_hash"))
+        .agg(count(lit(1)).as("n"))
+        .filter(col("n").gt(1))
+        .select("key_hash");
+    return accepted
+        .join(broadcast(repeatedHashes), keyHash.equalTo(col("key_hash")), "left_semi")
         .groupBy(col("record_id").as("dup_id"))
         .agg(count(lit(1)).as("n"),
             min(struct(col("source_file"), col("source_line"), col("content_hash")))
@@ -151,14 +154,18 @@ public final class Ingest {
         .filter(col("n").gt(1))
         .select(col("dup_id"), col("kept.source_file").as("kept_file"),
             col("kept.source_line").as("kept_line"), col("kept.content_hash").as("kept_hash"))
-        .cache();   // small; computed once however many times the marked rows are read
+        .cache();
+  }
+
+  /** Rejects every occurrence of a record in {@code duplicates} but the one it keeps. */
+  public static Dataset<Row> markDuplicates(Dataset<Row> withIds, Dataset<Row> duplicates) {
     Column isDuplicate = col("kept_file").isNotNull()
         .and(not(col("source_file").equalTo(col("kept_file"))
             .and(col("source_line").equalTo(col("kept_line")))));
     Column sameContent = col("content_hash").equalTo(col("kept_hash"));
     Column at = concat(col("kept_file"), lit(":"), col("kept_line").cast("string"));
     return withIds
-        .join(broadcast(repeated), col("record_id").equalTo(col("dup_id")), "left")
+        .join(broadcast(duplicates), col("record_id").equalTo(col("dup_id")), "left")
         .withColumn("reason_code", when(isDuplicate, when(sameContent, lit(Rejection.DUPLICATE))
             .otherwise(lit(Rejection.CONFLICTING_DUPLICATE))).otherwise(col("reason_code")))
         .withColumn("reason", when(isDuplicate, when(sameContent,
@@ -169,6 +176,37 @@ public final class Ingest {
         .withColumn("row_status", when(isDuplicate, lit(Ingested.REJECTED))
             .otherwise(col("row_status")))
         .drop("dup_id", "kept_file", "kept_line", "kept_hash");
+  }
+
+  /** Above this many rejected records a run reads the files with rejects whole again. */
+  static final long MAX_LISTED_LINES = 5_000_000;
+
+  /**
+   * The lines of the records {@code marked} rejects (by the reader or as duplicates), by file:
+   * what a {@link ReadPass#rejected} read parses.
+   *
+   * @param rejected rejected records by file URI, as counted from {@code marked}
+   */
+  public static ReadPass.Lines rejectedLines(Dataset<Row> marked, Map<String, Long> rejected) {
+    java.util.Set<String> files = new java.util.TreeSet<>();
+    rejected.forEach((file, n) -> {
+      if (n > 0) {
+        files.add(file);
+      }
+    });
+    long total = rejected.values().stream().mapToLong(Long::longValue).sum();
+    if (total > MAX_LISTED_LINES) {
+      return new ReadPass.Lines(Map.of(), files);
+    }
+    Map<String, List<Long>> byFile = new java.util.TreeMap<>();
+    for (Row r : marked.filter(col("row_status").equalTo(Ingested.REJECTED))
+        .select("source_file", "source_line").collectAsList()) {
+      byFile.computeIfAbsent(r.getString(0), f -> new ArrayList<>()).add(r.getLong(1));
+    }
+    Map<String, long[]> out = new java.util.HashMap<>();
+    byFile.forEach((file, lines) -> out.put(file,
+        lines.stream().mapToLong(Long::longValue).sorted().toArray()));
+    return new ReadPass.Lines(out, java.util.Set.of());
   }
 
   /**
@@ -209,17 +247,22 @@ public final class Ingest {
   static final class ReadFile implements FlatMapFunction<InputRef, Row> {
     private final Map<String, SourceFormat> formats;
     private final Map<String, String> hadoopConf;
+    private final ReadPass pass;
 
-    ReadFile(Map<String, SourceFormat> formats, Map<String, String> hadoopConf) {
+    ReadFile(Map<String, SourceFormat> formats, Map<String, String> hadoopConf, ReadPass pass) {
       this.formats = formats;
       this.hadoopConf = hadoopConf;
+      this.pass = pass;
     }
 
     @Override
     public Iterator<Row> call(InputRef file) {
       SourceFormat format = formats.get(file.source());
+      if (!pass.reads(file.uri())) {
+        return java.util.Collections.emptyIterator();
+      }
       return new FileRows(file, format, InputFile.open(file.uri(), format.encoding(),
-          format.delimiter(), hadoopConf));
+          format.delimiter(), hadoopConf), pass);
     }
   }
 
@@ -228,15 +271,21 @@ public final class Ingest {
     private final InputRef file;
     private final SourceFormat format;
     private final InputFile input;
+    private final ReadPass pass;
     private SourceFormat.RecordParser parser;
     private long records;
     private Row pending;
     private boolean done;
 
     FileRows(InputRef file, SourceFormat format, InputFile input) {
+      this(file, format, input, ReadPass.all());
+    }
+
+    FileRows(InputRef file, SourceFormat format, InputFile input, ReadPass pass) {
       this.file = file;
       this.format = format;
       this.input = input;
+      this.pass = pass;
     }
 
     @Override
@@ -263,24 +312,38 @@ public final class Ingest {
         if (parser == null) {
           parser = format.parserFor(header(reader, file.uri()), file.uri());
         }
-        if (reader.next()) {
+        while (reader.next()) {
           records++;
+          if (!pass.parses(file.uri(), reader.lineNumber())) {
+            continue;
+          }
           Object[] row = Ingested.newRow();
           row[Ingested.SOURCE] = format.name();
           row[Ingested.SOURCE_FILE] = file.uri();
           row[Ingested.SOURCE_LINE] = reader.lineNumber();
           parser.parse(reader, row);
-          return RowFactory.create(row);
+          if (Ingested.ACCEPTED.equals(row[Ingested.ROW_STATUS])) {
+            row[Ingested.CONTENT_HASH] = Ingested.contentHash(row);
+          }
+          Object[] emitted = pass.select(row, file.uri(), reader.lineNumber());
+          if (emitted != null) {
+            return RowFactory.create(emitted);
+          }
+        }
+        String sha256 = input.finishDigest();
+        done = true;
+        input.close();
+        pass.checkDigest(file.uri(), sha256);
+        if (!pass.emitsFileRows()) {
+          return null;
         }
         Object[] summary = Ingested.newRow();
         summary[Ingested.SOURCE] = format.name();
         summary[Ingested.SOURCE_FILE] = file.uri();
         summary[Ingested.SOURCE_LINE] = 0L;
         summary[Ingested.ROW_STATUS] = Ingested.FILE;
-        summary[Ingested.FILE_SHA256] = input.finishDigest();
+        summary[Ingested.FILE_SHA256] = sha256;
         summary[Ingested.FILE_RECORDS] = records;
-        done = true;
-        input.close();
         return RowFactory.create(summary);
       } catch (IOException e) {
         closeQuietly();

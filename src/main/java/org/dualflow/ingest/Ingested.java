@@ -66,6 +66,14 @@ public final class Ingested {
   public static final int FILE_SHA256 = index("file_sha256");
   public static final int FILE_RECORDS = index("file_records");
   public static final int SOURCE_KEY = index("source_key");
+  public static final int CONTENT_HASH = index("content_hash");
+
+  /** What a record says (not where it was read): compared to tell a re-sent record from a
+   * conflicting one with the same key. */
+  private static final int[] CONTENT = {FREQ, FLOW, REPORTER, PARTNER, PARTNER2, ORIGIN, TRADING,
+      HS_CODE, HS_EDITION, VALUE_USD, VALUE_ORIG, CURRENCY_ORIG, NET_KG, QTY, QTY_UNIT,
+      CUSTOMS_CODE, TRANSPORT_MODE, SUPPLY_MODE, SHIPPER, CONSIGNEE, CONSIGNEE_ID, MANUFACTURER,
+      DESCRIPTION, DOCUMENT_ID, PERIOD};
 
   private Ingested() {
   }
@@ -84,7 +92,8 @@ public final class Ingested {
         .add("period_key", DataTypes.StringType, true)
         .add("file_sha256", DataTypes.StringType, true)
         .add("file_records", DataTypes.LongType, true)
-        .add("source_key", DataTypes.StringType, true);
+        .add("source_key", DataTypes.StringType, true)
+        .add("content_hash", DataTypes.LongType, true);
   }
 
   private static int index(String name) {
@@ -147,6 +156,26 @@ public final class Ingested {
     row[IS_BREAKDOWN] = breakdown;
     row[IS_COUNTABLE] = exclusion == null;
     row[EXCLUSION_REASON] = exclusion;
+  }
+
+  /**
+   * A 64-bit FNV-1a hash of the record's content columns, computed while reading so that the
+   * duplicate check needs no wide columns. Numbers compare by value (10.0 = 10.00). It is only
+   * ever compared between records with the same key in one run.
+   */
+  public static long contentHash(Object[] row) {
+    long h = 0xcbf29ce484222325L;
+    for (int i : CONTENT) {
+      Object v = row[i];
+      String text = v == null ? "\u0000"
+          : v instanceof java.math.BigDecimal d ? d.stripTrailingZeros().toPlainString()
+          : v.toString();
+      for (int k = 0; k < text.length(); k++) {
+        h = (h ^ text.charAt(k)) * 0x100000001b3L;
+      }
+      h = (h ^ 0x1f) * 0x100000001b3L;     // field separator: "a","bc" differs from "ab","c"
+    }
+    return h;
   }
 
   /** A fresh, all-null row of this shape. */

@@ -35,6 +35,7 @@ class IngestTest {
     r[Ingested.PERIOD_KEY] = month;
     r[Ingested.ROW_STATUS] = Ingested.ACCEPTED;
     r[Ingested.SOURCE_KEY] = month + "|" + code;      // the natural key: month and commodity
+    r[Ingested.CONTENT_HASH] = Ingested.contentHash(r);  // as the reader sets it
     return RowFactory.create(r);
   }
 

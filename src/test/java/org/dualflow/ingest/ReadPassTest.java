@@ -1,0 +1,115 @@
+package org.dualflow.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.dualflow.SparkTestSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The passes a run reads its files with: what each emits, and the changed-file check. */
+class ReadPassTest {
+
+  // Line 2 accepted, 3 malformed, 4 accepted, 5 the same record as line 2 (the parser accepts
+  // it; the duplicate check rejects it later).
+  private static final String TEXT = ComtradeFormatTest.HEADER + "\n"
+      + "M,2022,1,202201,156,CHN,X,643,RUS,0,H6,854231,6,C00,0,0,kg,1,1,5\n"
+      + "broken line\n"
+      + "M,2022,2,202202,156,CHN,X,643,RUS,0,H6,854231,6,C00,0,0,kg,1,1,7\n"
+      + "M,2022,1,202201,156,CHN,X,643,RUS,0,H6,854231,6,C00,0,0,kg,1,1,5\n";
+
+  private static final ComtradeFormat FORMAT = new ComtradeFormat(ComtradeFormatTest.COUNTRIES);
+
+  private static List<Row> read(Path file, ReadPass pass) {
+    String uri = file.toUri().toString();
+    Ingest.FileRows rows = new Ingest.FileRows(new Ingest.InputRef("comtrade", uri, 0), FORMAT,
+        InputFile.open(uri, "UTF-8", ',', Map.of()), pass);
+    List<Row> out = new ArrayList<>();
+    // With the schema, so that fields can be taken by name.
+    rows.forEachRemaining(r -> out.add(new GenericRowWithSchema(
+        scala.jdk.javaapi.CollectionConverters.asJava(r.toSeq()).toArray(), Ingested.SCHEMA)));
+    return out;
+  }
+
+  private static Path file(Path dir) throws Exception {
+    Path file = dir.resolve("c.csv");
+    Files.writeString(file, TEXT, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  private static String sha256(Path file) throws Exception {
+    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(Files.readAllBytes(file)));
+  }
+
+  @Test
+  void theSurveyCarriesEveryRecordButOnlyTheColumnsCountingNeeds(@TempDir Path dir)
+      throws Exception {
+    List<Row> rows = read(file(dir), ReadPass.survey());
+    assertThat(rows).extracting(r -> r.<String>getAs("row_status"))
+        .containsExactly("accepted", "rejected", "accepted", "accepted", "file");
+    Row first = rows.get(0);
+    assertThat(first.<String>getAs("source_key")).isNotNull();
+    assertThat(first.<Long>getAs("content_hash")).isNotNull();
+    assertThat(first.<Object>getAs("value_usd")).isNotNull();
+    assertThat(first.<String>getAs("hs_code")).isNull();          // not a survey column
+    assertThat(first.<String>getAs("reporter_iso3")).isNull();
+    // Lines 2 and 5 say the same; line 4 does not.
+    assertThat(rows.get(0).<Long>getAs("content_hash"))
+        .isEqualTo(rows.get(3).<Long>getAs("content_hash"))
+        .isNotEqualTo(rows.get(2).<Long>getAs("content_hash"));
+    assertThat(rows.get(4).<Long>getAs("file_records")).isEqualTo(4L);
+  }
+
+  @Test
+  void theAcceptedPassEmitsFullAcceptedRowsAndNoFileRow(@TempDir Path dir) throws Exception {
+    Path file = file(dir);
+    List<Row> rows = read(file, ReadPass.accepted(Map.of(file.toUri().toString(),
+        sha256(file))));
+    assertThat(rows).extracting(r -> r.<Long>getAs("source_line")).containsExactly(2L, 4L, 5L);
+    assertThat(rows).allSatisfy(r -> assertThat(r.<String>getAs("hs_code")).isEqualTo("854231"));
+  }
+
+  @Test
+  void theRejectedPassParsesOnlyTheListedLinesAndSkipsFilesWithoutAny(@TempDir Path dir)
+      throws Exception {
+    Path file = file(dir);
+    String uri = file.toUri().toString();
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
+    ReadPass pass = ReadPass.rejected(Map.of(uri, sha256(file)), sc.broadcast(
+        new ReadPass.Lines(Map.of(uri, new long[] {3, 5}), Set.of())));
+    assertThat(read(file, pass)).extracting(r -> r.<Long>getAs("source_line") + " "
+            + r.<String>getAs("row_status"))
+        .containsExactly("3 rejected", "5 accepted");   // 5 is rejected by the duplicate join
+    assertThat(pass.reads(uri)).isTrue();
+    assertThat(pass.reads("file:/elsewhere.csv")).isFalse();
+
+    ReadPass whole = ReadPass.rejected(Map.of(uri, sha256(file)), sc.broadcast(
+        new ReadPass.Lines(Map.of(), Set.of(uri))));
+    assertThat(read(file, whole)).hasSize(4);
+  }
+
+  @Test
+  void aFileThatChangedSinceTheSurveyFailsTheRead(@TempDir Path dir) throws Exception {
+    Path file = file(dir);
+    String uri = file.toUri().toString();
+    String before = sha256(file);
+    Files.writeString(file, TEXT.replace(",5\n", ",6\n"), StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> read(file, ReadPass.accepted(Map.of(uri, before))))
+        .isInstanceOf(InputFileException.class)
+        .hasMessageContaining("changed while the run was reading it")
+        .hasMessageContaining(before);
+    assertThat(Arrays.asList(ReadPass.SURVEY_COLUMNS)).contains("content_hash", "source_key");
+  }
+}
