@@ -195,9 +195,8 @@ final class RunJob {
       Map<String, String> digests = new HashMap<>();
       stats.values().forEach(f -> digests.put(f.input.uri(), f.sha256));
       spark.sparkContext().setJobDescription("write trade_records");
-      Dataset<Row> accepted = Ingest.markDuplicates(Ingest.withPeriodScope(Ingest.withRecordIds(
-              Ingest.read(spark, prepared.inputs(), prepared.formats(), hadoopConf,
-                  ReadPass.accepted(digests))), runMonths), duplicates)
+      Dataset<Row> accepted = readAgain(spark, prepared, hadoopConf,
+              ReadPass.accepted(digests), runMonths, duplicates)
           .filter(col("row_status").equalTo(Ingested.ACCEPTED))
           .withColumn("run_id", lit(runId));
       warehouse.stage(schemas.get("trade_records"), accepted);
@@ -211,9 +210,8 @@ final class RunJob {
           .fromSparkContext(spark.sparkContext())
           .broadcast(Ingest.rejectedLines(ingested, rejectedByFile));
       warehouse.stage(schemas.get("rejected_records"),
-          Ingest.markDuplicates(Ingest.withPeriodScope(Ingest.withRecordIds(
-                  Ingest.read(spark, prepared.inputs(), prepared.formats(), hadoopConf,
-                      ReadPass.rejected(digests, rejectedLines))), runMonths), duplicates)
+          readAgain(spark, prepared, hadoopConf, ReadPass.rejected(digests, rejectedLines),
+                  runMonths, duplicates)
               .filter(col("row_status").equalTo(Ingested.REJECTED))
               .withColumn("run_id", lit(runId)));
       checkWritten(warehouse, schemas.get("rejected_records"), total[2]);
@@ -300,6 +298,16 @@ final class RunJob {
       }
       warehouse.cleanUp();
     }
+  }
+
+  /** The input read again with {@code pass}, marked as the survey marked it. */
+  private static Dataset<Row> readAgain(SparkSession spark, PreparedRun prepared,
+      Map<String, String> hadoopConf, ReadPass pass, List<YearMonth> runMonths,
+      Dataset<Row> duplicates) {
+    Dataset<Row> read = Ingest.read(spark, prepared.inputs(), prepared.formats(), hadoopConf,
+        pass);
+    return Ingest.markDuplicates(Ingest.withPeriodScope(Ingest.withRecordIds(read), runMonths),
+        duplicates);
   }
 
   /**

@@ -179,7 +179,7 @@ public final class Ingest {
   }
 
   /** Above this many rejected records a run reads the files with rejects whole again. */
-  static final long MAX_LISTED_LINES = 5_000_000;
+  static final long MAX_LISTED_LINES = 1_000_000;
 
   /**
    * The lines of the records {@code marked} rejects (by the reader or as duplicates), by file:

@@ -75,6 +75,24 @@ class IngestTest {
   }
 
   @Test
+  void theRejectedLinesAreListedByFileSortedOrWholeFilesWhenTooMany() {
+    Dataset<Row> marked = Ingest.markDuplicates(Ingest.withRecordIds(frame(
+        accepted("b.csv", 9, "2023-01", "854231", "10.00"),
+        accepted("a.csv", 7, "2023-01", "854231", "10.00"),
+        accepted("b.csv", 4, "2023-01", "854231", "10.00"),
+        accepted("a.csv", 8, "2023-01", "854232", "10.00"))));
+    ReadPass.Lines lines = Ingest.rejectedLines(marked, Map.of("a.csv", 0L, "b.csv", 2L));
+    assertThat(lines.byFile()).containsOnlyKeys("b.csv");
+    assertThat(lines.byFile().get("b.csv")).containsExactly(4L, 9L);
+    assertThat(lines.everyLine()).isEmpty();
+
+    ReadPass.Lines many = Ingest.rejectedLines(marked,
+        Map.of("a.csv", Ingest.MAX_LISTED_LINES, "b.csv", 2L, "c.csv", 0L));
+    assertThat(many.byFile()).isEmpty();
+    assertThat(many.everyLine()).containsExactlyInAnyOrder("a.csv", "b.csv");
+  }
+
+  @Test
   void rowsOutsideTheRunsMonthsAreMarkedNotDropped() {
     Dataset<Row> scoped = Ingest.withPeriodScope(frame(
         accepted("a.csv", 2, "2022-12", "854231", "1"),
