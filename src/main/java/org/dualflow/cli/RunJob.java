@@ -22,7 +22,6 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -34,6 +33,7 @@ import org.dualflow.classify.MatchRow;
 import org.dualflow.ingest.Ingest;
 import org.dualflow.ingest.Ingested;
 import org.dualflow.ingest.ReadPass;
+import org.dualflow.ingest.Survey;
 import org.dualflow.ingest.Rejection;
 import org.dualflow.ingest.SourceFormat;
 import org.dualflow.publish.Catalog;
@@ -125,7 +125,6 @@ final class RunJob {
       schemas.put(t, TableSchema.load(t));
     }
     Dataset<Row> survey = null;
-    Dataset<Row> ingested = null;
     Map<String, FileStats> stats = new LinkedHashMap<>();
     try {
       for (String other : warehouse.recover()) {
@@ -138,30 +137,25 @@ final class RunJob {
 
       Stopwatch watch = new Stopwatch();
       spark.sparkContext().setJobDescription("ingest: read, check and de-duplicate input");
-      // A narrow survey of every record is kept for counting, periods and duplicates; each
+      // The survey: per-file tallies and fixed-width keys for the duplicate check, kept; each
       // table then reads the files again, in full (parsing is cheap, caching wide rows is not;
-      // see ReadPass).
-      List<Column> surveyColumns = new ArrayList<>();
-      for (String c : ReadPass.SURVEY_COLUMNS) {
-        surveyColumns.add(col(c));
-      }
-      surveyColumns.add(col("record_id"));
-      survey = Ingest.withRecordIds(Ingest.read(spark, prepared.inputs(), prepared.formats(),
-              hadoopConf, ReadPass.survey()))
-          .select(surveyColumns.toArray(Column[]::new))
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      // see Survey and ReadPass).
+      List<String> files = prepared.inputs().stream().map(Ingest.InputRef::uri).sorted()
+          .toList();
+      survey = Ingest.read(spark, prepared.inputs(), prepared.formats(), hadoopConf,
+          ReadPass.survey(files)).persist(StorageLevel.MEMORY_AND_DISK());
+      List<Row> tallies = Survey.tallies(survey);
       // The months this run answers for; null: every month present (last:N needs the input's).
       List<YearMonth> runMonths = null;
       if (config.periods().isLatest()) {
-        runMonths = config.periods().resolve(Ingest.presentMonths(survey));
+        runMonths = config.periods().resolve(Survey.presentMonths(tallies));
       } else if (!config.periods().isAll()) {
         runMonths = config.periods().months();
       }
-      Dataset<Row> scoped = Ingest.withPeriodScope(survey, runMonths);
-      Dataset<Row> duplicates = Ingest.duplicates(scoped);
-      ingested = Ingest.markDuplicates(scoped, duplicates);
-
-      TreeSet<YearMonth> present = countFiles(ingested, prepared.inputs(), stats);
+      Dataset<Row> duplicates = Survey.duplicates(survey, runMonths, files);
+      TreeSet<YearMonth> present = countFiles(Survey.Files.of(tallies),
+          Survey.duplicateTallies(survey, runMonths, duplicates), files, runMonths,
+          prepared.inputs(), stats);
       for (FileStats f : stats.values()) {
         manifest.input(new RunManifest.Input(f.input.source(), f.input.uri(),
             f.input.sizeBytes(), f.sha256, f.read, f.accepted, f.rejected, f.outside));
@@ -190,6 +184,15 @@ final class RunJob {
       List<String> rejectKeys = new ArrayList<>(monthKeys);
       rejectKeys.add("unknown");
 
+      Map<String, Long> rejectedByFile = new HashMap<>();
+      stats.values().forEach(f -> rejectedByFile.put(f.input.uri(), f.rejected));
+      Broadcast<ReadPass.Lines> rejectedLines = JavaSparkContext
+          .fromSparkContext(spark.sparkContext())
+          .broadcast(Survey.rejectedLines(survey, runMonths, duplicates, files, rejectedByFile));
+      // The survey has given all it has (the duplicates are cached apart): its memory goes to
+      // the writes.
+      survey.unpersist();
+
       // Each table reads the files again, with the survey's duplicates and periods; the
       // digests must match the survey's, and the rows written the survey's counts.
       Map<String, String> digests = new HashMap<>();
@@ -204,11 +207,6 @@ final class RunJob {
       LOG.info("Stage trade_records: {} rows ({})", total[1], watch.lap());
 
       spark.sparkContext().setJobDescription("write rejected_records");
-      Map<String, Long> rejectedByFile = new HashMap<>();
-      stats.values().forEach(f -> rejectedByFile.put(f.input.uri(), f.rejected));
-      Broadcast<ReadPass.Lines> rejectedLines = JavaSparkContext
-          .fromSparkContext(spark.sparkContext())
-          .broadcast(Ingest.rejectedLines(ingested, rejectedByFile));
       warehouse.stage(schemas.get("rejected_records"),
           readAgain(spark, prepared, hadoopConf, ReadPass.rejected(digests, rejectedLines),
                   runMonths, duplicates)
@@ -306,8 +304,7 @@ final class RunJob {
       Dataset<Row> duplicates) {
     Dataset<Row> read = Ingest.read(spark, prepared.inputs(), prepared.formats(), hadoopConf,
         pass);
-    return Ingest.markDuplicates(Ingest.withPeriodScope(Ingest.withRecordIds(read), runMonths),
-        duplicates);
+    return Ingest.markDuplicates(Ingest.withPeriodScope(read, runMonths), duplicates);
   }
 
   /**
@@ -323,61 +320,67 @@ final class RunJob {
   }
 
   /**
-   * Per-file counts and values in one pass over the ingested rows, checks conservation
-   * (every record read is accepted, rejected or outside the periods), and returns the months
-   * present.
+   * Per-file counts and values from the survey's tallies, with the run's months applied and the
+   * duplicates moved from accepted to rejected; checks conservation (every record read is
+   * accepted, rejected or outside the periods), and returns the months present.
    */
-  private static TreeSet<YearMonth> countFiles(Dataset<Row> ingested,
-      List<Ingest.InputRef> inputs, Map<String, FileStats> stats) {
-    // Counts and sums only: a string aggregate (the digest) would turn Spark's hash aggregation
-    // into a sort of every row. The one FILE row per file is read on its own.
-    List<Row> counts = ingested
-        .groupBy(col("source_file"), col("row_status"), col("reason_code"), col("period_key"),
-            col("is_countable"))
-        .agg(count(lit(1)).as("n"), sum("value_usd").as("usd"))
-        .collectAsList();
-    List<Row> files = ingested.filter(col("row_status").equalTo(Ingested.FILE))
-        .select("source_file", "file_sha256", "file_records").collectAsList();
+  private static TreeSet<YearMonth> countFiles(Survey.Files survey, List<Row> duplicateTallies,
+      List<String> files, List<YearMonth> months, List<Ingest.InputRef> inputs,
+      Map<String, FileStats> stats) {
     for (Ingest.InputRef in : inputs) {
       stats.put(in.uri(), new FileStats(in));
     }
-    for (Row r : files) {
-      FileStats f = stats.get(r.getString(0));
-      f.sha256 = r.getString(1);
-      f.read = r.getLong(2);
-    }
     TreeSet<YearMonth> present = new TreeSet<>();
-    for (Row r : counts) {
-      FileStats f = stats.get(r.getString(0));
-      String status = r.getString(1);
-      long n = r.getLong(5);
-      BigDecimal usd = r.isNullAt(6) ? BigDecimal.ZERO : r.getDecimal(6);
-      switch (status) {
-        case Ingested.FILE -> {
-          // read above
-        }
-        case Ingested.ACCEPTED -> {
-          f.accepted += n;
-          f.valueAccepted = f.valueAccepted.add(usd);
-          if (!r.isNullAt(4) && r.getBoolean(4)) {
-            f.countable += n;
-            f.valueCountable = f.valueCountable.add(usd);
+    for (int i = 0; i < files.size(); i++) {
+      FileStats f = stats.get(files.get(i));
+      f.sha256 = survey.sha256().get(i);
+      f.read = survey.records().getOrDefault(i, 0L);
+      for (Survey.Tally t : survey.of(i)) {
+        long n = t.n();
+        boolean outside = Survey.isOutside(t.period(), months);
+        switch (t.status()) {
+          case Ingested.ACCEPTED -> {
+            if (outside) {
+              f.outside += n;
+              continue;
+            }
+            f.accepted += n;
+            f.valueAccepted = f.valueAccepted.add(t.usd());
+            if (Boolean.TRUE.equals(t.countable())) {
+              f.countable += n;
+              f.valueCountable = f.valueCountable.add(t.usd());
+            }
           }
-        }
-        case Ingested.REJECTED -> {
-          f.rejected += n;
-          f.byReason.merge(r.getString(2), n, Long::sum);
-          if ("unknown".equals(r.getString(3))) {
-            f.undatedRejects += n;
+          case Ingested.REJECTED -> {
+            if (outside) {
+              f.outside += n;
+              continue;
+            }
+            f.rejected += n;
+            f.byReason.merge(t.reasonCode(), n, Long::sum);
+            if ("unknown".equals(t.periodKey())) {
+              f.undatedRejects += n;
+            }
           }
+          default -> throw new IllegalStateException("unknown row status " + t.status());
         }
-        case Ingest.OUTSIDE_PERIODS -> f.outside += n;
-        default -> throw new IllegalStateException("unknown row status " + status);
+        if (!"unknown".equals(t.periodKey())) {
+          present.add(YearMonth.parse(t.periodKey()));
+        }
       }
-      if (!status.equals(Ingested.FILE) && !status.equals(Ingest.OUTSIDE_PERIODS)
-          && !"unknown".equals(r.getString(3))) {
-        present.add(YearMonth.parse(r.getString(3)));
+    }
+    for (Row d : duplicateTallies) {   // file, reason_code, is_countable, n, usd
+      FileStats f = stats.get(files.get(d.getInt(0)));
+      long n = d.getLong(3);
+      BigDecimal usd = d.isNullAt(4) ? BigDecimal.ZERO : d.getDecimal(4);
+      f.accepted -= n;
+      f.valueAccepted = f.valueAccepted.subtract(usd);
+      if (!d.isNullAt(2) && d.getBoolean(2)) {
+        f.countable -= n;
+        f.valueCountable = f.valueCountable.subtract(usd);
       }
+      f.rejected += n;
+      f.byReason.merge(d.getString(1), n, Long::sum);
     }
     for (FileStats f : stats.values()) {
       if (f.read != f.accepted + f.rejected + f.outside) {

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.dualflow.reference.Countries;
 
 /**
@@ -30,6 +31,10 @@ import org.dualflow.reference.Countries;
  * </ul>
  */
 public final class ComtradeFormat implements SourceFormat {
+
+  // Compiled once: String.matches compiles its pattern on every call, once per record here.
+  private static final Pattern DIGITS = Pattern.compile("\\d{1,12}");
+  private static final Pattern ISO3 = Pattern.compile("[A-Z]{3}");
 
   public static final String NAME = "comtrade";
 
@@ -263,7 +268,7 @@ public final class ComtradeFormat implements SourceFormat {
       if (code.equalsIgnoreCase("TOTAL")) {
         return "TOTAL";
       }
-      if (!code.matches("\\d{1,12}")) {
+      if (!DIGITS.matcher(code).matches()) {
         throw new Rejection(Rejection.BAD_COMMODITY_CODE, "cmdCode '"
             + FieldValues.abbreviate(code) + "' is neither TOTAL nor digits");
       }
@@ -292,7 +297,7 @@ public final class ComtradeFormat implements SourceFormat {
         if (zeroIsNone && isoText.isEmpty()) {
           return null;
         }
-        if (isoText.matches("[A-Z]{3}") && countries.isKnown(isoText)) {
+        if (ISO3.matcher(isoText).matches() && countries.isKnown(isoText)) {
           return isoText;
         }
         throw new Rejection(Rejection.UNKNOWN_COUNTRY, column + " is empty and " + role
@@ -307,7 +312,7 @@ public final class ComtradeFormat implements SourceFormat {
         throw new Rejection(Rejection.UNKNOWN_COUNTRY, column + " " + codeText
             + " is not a known Comtrade or M49 country code");
       }
-      if (isoText.matches("[A-Z]{3}") && countries.isKnown(isoText) && !isoText.equals(iso3)) {
+      if (ISO3.matcher(isoText).matches() && countries.isKnown(isoText) && !isoText.equals(iso3)) {
         throw new Rejection(Rejection.INCONSISTENT_COUNTRY, column + " " + codeText + " is "
             + iso3 + " but " + role + "ISO says " + isoText);
       }

@@ -3,16 +3,9 @@ package org.dualflow.ingest;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.hex;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.lpad;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.translate;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -72,24 +65,7 @@ public final class Ingest {
     JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(ordered, Math.max(1, ordered.size()))
         .flatMap(new ReadFile(formats, hadoopConf, pass));
-    return spark.createDataFrame(rows, Ingested.SCHEMA);
-  }
-
-  /**
-   * Adds {@code record_id} (a 128-bit hash of the source and the record's natural key, as 32 hex
-   * characters) to accepted rows. (Their {@code content_hash} comes from the reader.)
-   */
-  public static Dataset<Row> withRecordIds(Dataset<Row> ingested) {
-    Column[] key = {col("source"), col("source_key")};
-    Column[] salted = {lit("dualflow:record"), col("source"), col("source_key")};
-    Column id = concat(hex64(xxhash64(key)), hex64(xxhash64(salted)));
-    Column accepted = col("row_status").equalTo(Ingested.ACCEPTED);
-    return ingested.withColumn("record_id", when(accepted, id));
-  }
-
-  /** 16 lower-case hex digits (translate, not lower(): Spark 4's lower() loads ICU). */
-  private static Column hex64(Column hash) {
-    return translate(lpad(hex(hash), 16, "0"), "ABCDEF", "abcdef");
+    return spark.createDataFrame(rows, pass.schema());
   }
 
   /**
@@ -108,64 +84,22 @@ public final class Ingest {
         when(outside, lit(OUTSIDE_PERIODS)).otherwise(col("row_status")));
   }
 
-  /** The distinct months of the records read (accepted or rejected with a readable month). */
-  public static List<YearMonth> presentMonths(Dataset<Row> ingested) {
-    List<YearMonth> out = new ArrayList<>();
-    for (Row r : ingested.filter(col("period").isNotNull()
-        .and(col("row_status").isin(Ingested.ACCEPTED, Ingested.REJECTED)))
-        .select("period").distinct().collectAsList()) {
-      out.add(YearMonth.from(r.getDate(0).toLocalDate()));
-    }
-    return out;
-  }
-
   /**
    * The same record twice (a file downloaded twice, an overlapping extract) is kept once: the
    * occurrence with the smallest (file, line) stays, every other is rejected as
    * {@code duplicate}, or as {@code conflicting_duplicate} when its values differ.
-   */
-  public static Dataset<Row> markDuplicates(Dataset<Row> withIds) {
-    return markDuplicates(withIds, duplicates(withIds));
-  }
-
-  /**
-   * The record ids seen more than once among accepted rows, each with the occurrence to keep
-   * ({@code dup_id, kept_file, kept_line, kept_hash}); cached, since a run joins it to more
-   * than one read of the input.
    *
-   * <p>Cheap keys first: the rows are counted by a 64-bit hash of their natural key (a hash
-   * aggregation of longs; a string key or a {@code min} over a struct would make Spark sort every
-   * row), and only rows whose hash was seen twice are grouped by the exact {@code record_id}
-   * (a hash collision lands there and is told apart). {@code withIds} is read twice.
+   * @param duplicates from {@link Survey#duplicates}
    */
-  public static Dataset<Row> duplicates(Dataset<Row> withIds) {
-    Dataset<Row> accepted = withIds.filter(col("row_status").equalTo(Ingested.ACCEPTED));
-    Column keyHash = xxhash64(col("source"), col("source_key"));
-    Dataset<Row> repeatedHashes = accepted.groupBy(keyHash.as("key_hash"))
-        .agg(count(lit(1)).as("n"))
-        .filter(col("n").gt(1))
-        .select("key_hash");
-    return accepted
-        .join(broadcast(repeatedHashes), keyHash.equalTo(col("key_hash")), "left_semi")
-        .groupBy(col("record_id").as("dup_id"))
-        .agg(count(lit(1)).as("n"),
-            min(struct(col("source_file"), col("source_line"), col("content_hash")))
-                .as("kept"))
-        .filter(col("n").gt(1))
-        .select(col("dup_id"), col("kept.source_file").as("kept_file"),
-            col("kept.source_line").as("kept_line"), col("kept.content_hash").as("kept_hash"))
-        .cache();
-  }
-
-  /** Rejects every occurrence of a record in {@code duplicates} but the one it keeps. */
-  public static Dataset<Row> markDuplicates(Dataset<Row> withIds, Dataset<Row> duplicates) {
+  public static Dataset<Row> markDuplicates(Dataset<Row> rows, Dataset<Row> duplicates) {
     Column isDuplicate = col("kept_file").isNotNull()
         .and(not(col("source_file").equalTo(col("kept_file"))
             .and(col("source_line").equalTo(col("kept_line")))));
     Column sameContent = col("content_hash").equalTo(col("kept_hash"));
     Column at = concat(col("kept_file"), lit(":"), col("kept_line").cast("string"));
-    return withIds
-        .join(broadcast(duplicates), col("record_id").equalTo(col("dup_id")), "left")
+    Dataset<Row> kept = duplicates.select("dup_id", "kept_file", "kept_line", "kept_hash");
+    return rows
+        .join(broadcast(kept), col("record_id").equalTo(col("dup_id")), "left")
         .withColumn("reason_code", when(isDuplicate, when(sameContent, lit(Rejection.DUPLICATE))
             .otherwise(lit(Rejection.CONFLICTING_DUPLICATE))).otherwise(col("reason_code")))
         .withColumn("reason", when(isDuplicate, when(sameContent,
@@ -176,37 +110,6 @@ public final class Ingest {
         .withColumn("row_status", when(isDuplicate, lit(Ingested.REJECTED))
             .otherwise(col("row_status")))
         .drop("dup_id", "kept_file", "kept_line", "kept_hash");
-  }
-
-  /** Above this many rejected records a run reads the files with rejects whole again. */
-  static final long MAX_LISTED_LINES = 1_000_000;
-
-  /**
-   * The lines of the records {@code marked} rejects (by the reader or as duplicates), by file:
-   * what a {@link ReadPass#rejected} read parses.
-   *
-   * @param rejected rejected records by file URI, as counted from {@code marked}
-   */
-  public static ReadPass.Lines rejectedLines(Dataset<Row> marked, Map<String, Long> rejected) {
-    java.util.Set<String> files = new java.util.TreeSet<>();
-    rejected.forEach((file, n) -> {
-      if (n > 0) {
-        files.add(file);
-      }
-    });
-    long total = rejected.values().stream().mapToLong(Long::longValue).sum();
-    if (total > MAX_LISTED_LINES) {
-      return new ReadPass.Lines(Map.of(), files);
-    }
-    Map<String, List<Long>> byFile = new java.util.TreeMap<>();
-    for (Row r : marked.filter(col("row_status").equalTo(Ingested.REJECTED))
-        .select("source_file", "source_line").collectAsList()) {
-      byFile.computeIfAbsent(r.getString(0), f -> new ArrayList<>()).add(r.getLong(1));
-    }
-    Map<String, long[]> out = new java.util.HashMap<>();
-    byFile.forEach((file, lines) -> out.put(file,
-        lines.stream().mapToLong(Long::longValue).sorted().toArray()));
-    return new ReadPass.Lines(out, java.util.Set.of());
   }
 
   /**
@@ -272,6 +175,8 @@ public final class Ingest {
     private final SourceFormat format;
     private final InputFile input;
     private final ReadPass pass;
+    private final Survey.FileTally tally;
+    private final java.util.ArrayDeque<Row> queued = new java.util.ArrayDeque<>();
     private SourceFormat.RecordParser parser;
     private long records;
     private Row pending;
@@ -286,10 +191,14 @@ public final class Ingest {
       this.format = format;
       this.input = input;
       this.pass = pass;
+      this.tally = pass.mode() == ReadPass.Mode.SURVEY ? pass.tally(file.uri()) : null;
     }
 
     @Override
     public boolean hasNext() {
+      if (pending == null && !queued.isEmpty()) {
+        pending = queued.poll();
+      }
       if (pending == null && !done) {
         pending = advance();
       }
@@ -322,19 +231,26 @@ public final class Ingest {
           row[Ingested.SOURCE_FILE] = file.uri();
           row[Ingested.SOURCE_LINE] = reader.lineNumber();
           parser.parse(reader, row);
+          long[] key = null;
           if (Ingested.ACCEPTED.equals(row[Ingested.ROW_STATUS])) {
-            row[Ingested.CONTENT_HASH] = Ingested.contentHash(row);
+            key = Ingested.setIds(row);
           }
-          Object[] emitted = pass.select(row, file.uri(), reader.lineNumber());
-          if (emitted != null) {
-            return RowFactory.create(emitted);
+          if (tally != null) {
+            return tally.add(row, reader.lineNumber(), key);
+          }
+          if (pass.emits(row)) {
+            return RowFactory.create(row);
           }
         }
         String sha256 = input.finishDigest();
         done = true;
         input.close();
         pass.checkDigest(file.uri(), sha256);
-        if (!pass.emitsFileRows()) {
+        if (tally != null) {
+          queued.addAll(tally.finish(sha256, records));
+          return queued.poll();
+        }
+        if (pass.mode() != ReadPass.Mode.ALL) {
           return null;
         }
         Object[] summary = Ingested.newRow();

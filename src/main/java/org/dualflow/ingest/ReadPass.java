@@ -2,8 +2,11 @@ package org.dualflow.ingest;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Which rows a read of the input files emits. A run reads its files more than once instead of
@@ -12,8 +15,8 @@ import org.apache.spark.broadcast.Broadcast;
  *
  * <ul>
  *   <li>{@link Mode#ALL}: every record, all columns, then one {@link Ingested#FILE} row.
- *   <li>{@link Mode#SURVEY}: every record with only the columns that counting, periods and the
- *       duplicate check need ({@link #SURVEY_COLUMNS}), then the {@code FILE} row.
+ *   <li>{@link Mode#SURVEY}: {@link Survey} rows (fixed-width keys and per-file tallies), not
+ *       {@link Ingested} rows.
  *   <li>{@link Mode#ACCEPTED}: records the reader accepted, all columns.
  *   <li>{@link Mode#REJECTED}: the records at the lines the survey found rejected (by the
  *       reader, or as duplicates), all columns. Other lines are split but not parsed, and files
@@ -27,15 +30,8 @@ public final class ReadPass implements Serializable {
 
   public enum Mode { ALL, SURVEY, ACCEPTED, REJECTED }
 
-  /** The columns a survey row carries; the others are null. */
-  public static final String[] SURVEY_COLUMNS = {"source", "source_file", "source_line",
-      "source_key", "row_status", "reason_code", "reason", "period", "period_key",
-      "is_countable", "value_usd", "content_hash", "file_sha256", "file_records"};
-
-  private static final int[] SURVEY_INDEXES = Arrays.stream(SURVEY_COLUMNS)
-      .mapToInt(Ingested.SCHEMA::fieldIndex).toArray();
-
   private final Mode mode;
+  private final Map<String, Integer> fileIndex;
   private final Map<String, String> expectedSha256;
   private final Broadcast<Lines> rejectedLines;
 
@@ -47,23 +43,30 @@ public final class ReadPass implements Serializable {
       implements Serializable {
   }
 
-  private ReadPass(Mode mode, Map<String, String> expectedSha256, Broadcast<Lines> rejectedLines) {
+  private ReadPass(Mode mode, Map<String, String> expectedSha256, Broadcast<Lines> rejectedLines,
+      Map<String, Integer> fileIndex) {
     this.mode = mode;
+    this.fileIndex = fileIndex;
     this.expectedSha256 = expectedSha256;
     this.rejectedLines = rejectedLines;
   }
 
   public static ReadPass all() {
-    return new ReadPass(Mode.ALL, null, null);
+    return new ReadPass(Mode.ALL, null, null, null);
   }
 
-  public static ReadPass survey() {
-    return new ReadPass(Mode.SURVEY, null, null);
+  /** @param files the input URIs in path order: a record's location refers to this order */
+  public static ReadPass survey(List<String> files) {
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < files.size(); i++) {
+      index.put(files.get(i), i);
+    }
+    return new ReadPass(Mode.SURVEY, null, null, index);
   }
 
   /** @param sha256 by file URI, from the survey */
   public static ReadPass accepted(Map<String, String> sha256) {
-    return new ReadPass(Mode.ACCEPTED, Map.copyOf(sha256), null);
+    return new ReadPass(Mode.ACCEPTED, Map.copyOf(sha256), null, null);
   }
 
   /**
@@ -71,16 +74,21 @@ public final class ReadPass implements Serializable {
    * @param rejectedLines the lines of the records the survey rejected
    */
   public static ReadPass rejected(Map<String, String> sha256, Broadcast<Lines> rejectedLines) {
-    return new ReadPass(Mode.REJECTED, Map.copyOf(sha256), rejectedLines);
+    return new ReadPass(Mode.REJECTED, Map.copyOf(sha256), rejectedLines, null);
   }
 
   public Mode mode() {
     return mode;
   }
 
-  /** True when the pass ends each file with its {@code FILE} row. */
-  boolean emitsFileRows() {
-    return mode == Mode.ALL || mode == Mode.SURVEY;
+  /** The shape of the rows this pass emits. */
+  public StructType schema() {
+    return mode == Mode.SURVEY ? Survey.SCHEMA : Ingested.SCHEMA;
+  }
+
+  /** A survey's tally for a file. */
+  Survey.FileTally tally(String uri) {
+    return new Survey.FileTally(fileIndex.get(uri));
   }
 
   /** False for a file this pass has nothing to take from. */
@@ -98,19 +106,12 @@ public final class ReadPass implements Serializable {
     return lines != null && Arrays.binarySearch(lines, line) >= 0;
   }
 
-  /** The row to emit for a parsed record, or null to skip it. */
-  Object[] select(Object[] row, String uri, long line) {
+  /** True for a parsed record this pass emits (the survey emits its own rows). */
+  boolean emits(Object[] row) {
     return switch (mode) {
-      case ALL -> row;
-      case SURVEY -> {
-        Object[] narrow = Ingested.newRow();
-        for (int i : SURVEY_INDEXES) {
-          narrow[i] = row[i];
-        }
-        yield narrow;
-      }
-      case ACCEPTED -> Ingested.ACCEPTED.equals(row[Ingested.ROW_STATUS]) ? row : null;
-      case REJECTED -> row;   // a wanted line (see parses); Spark keeps the rejected ones
+      case ALL, REJECTED -> true;    // REJECTED: a wanted line (see parses)
+      case ACCEPTED -> Ingested.ACCEPTED.equals(row[Ingested.ROW_STATUS]);
+      case SURVEY -> false;
     };
   }
 

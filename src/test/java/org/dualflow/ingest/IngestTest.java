@@ -35,8 +35,9 @@ class IngestTest {
     r[Ingested.PERIOD_KEY] = month;
     r[Ingested.ROW_STATUS] = Ingested.ACCEPTED;
     r[Ingested.SOURCE_KEY] = month + "|" + code;      // the natural key: month and commodity
-    r[Ingested.CONTENT_HASH] = Ingested.contentHash(r);  // as the reader sets it
-    return RowFactory.create(r);
+    Ingested.setIds(r);                                // record_id, content_hash: as the reader
+    return new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(r,
+        Ingested.SCHEMA);
   }
 
   private static Dataset<Row> frame(Row... rows) {
@@ -44,52 +45,108 @@ class IngestTest {
   }
 
   @Test
-  void recordIdsAreStableAndIgnoreWhereTheRecordWasRead() {
-    List<Row> ids = Ingest.withRecordIds(frame(
-        accepted("a.csv", 2, "2023-01", "854231", "10.00"),
-        accepted("b.csv", 9, "2023-01", "854231", "10.00"),
-        accepted("a.csv", 3, "2023-01", "854232", "10.00")))
-        .orderBy("source_file", "source_line").select("record_id").collectAsList();
-    assertThat(ids.get(0).getString(0)).hasSize(32).matches("[0-9a-f]{32}")
-        .isEqualTo(ids.get(2).getString(0)).isNotEqualTo(ids.get(1).getString(0));
+  void recordIdsAreSparksXxhash64OfTheKeyAndIgnoreWhereTheRecordWasRead() {
+    // The id as earlier versions computed it, with Spark expressions: it must not change.
+    Dataset<Row> keys = SparkTestSession.get().createDataFrame(List.of(
+            RowFactory.create("comtrade", "M\u0001202301\u0001854231"),
+            RowFactory.create("gacc", "2023-01|CHN|RUS|85423100"),
+            RowFactory.create("comtrade", "A\u0001\u00012022\u0001\u0001TOTAL")),
+        new org.apache.spark.sql.types.StructType()
+            .add("source", "string").add("source_key", "string"));
+    org.apache.spark.sql.Column hi = org.apache.spark.sql.functions.xxhash64(
+        org.apache.spark.sql.functions.col("source"),
+        org.apache.spark.sql.functions.col("source_key"));
+    org.apache.spark.sql.Column lo = org.apache.spark.sql.functions.xxhash64(
+        org.apache.spark.sql.functions.lit("dualflow:record"),
+        org.apache.spark.sql.functions.col("source"),
+        org.apache.spark.sql.functions.col("source_key"));
+    for (Row r : keys.select(org.apache.spark.sql.functions.col("source"),
+        org.apache.spark.sql.functions.col("source_key"), hi, lo).collectAsList()) {
+      String expected = String.format("%016x%016x", r.getLong(2), r.getLong(3));
+      assertThat(Ingested.recordId(Ingested.keyHash(r.getString(0), r.getString(1))))
+          .isEqualTo(expected).matches("[0-9a-f]{32}");
+    }
+    Row a = accepted("a.csv", 2, "2023-01", "854231", "10.00");
+    Row b = accepted("b.csv", 9, "2023-01", "854231", "10.00");
+    Row c = accepted("a.csv", 3, "2023-01", "854232", "10.00");
+    assertThat(a.<String>getAs("record_id")).isEqualTo(b.<String>getAs("record_id"))
+        .isNotEqualTo(c.<String>getAs("record_id"));
   }
 
+  /** Three files under the Comtrade header; returns them in path order. */
+  private static List<Path> files(Path dir, String... bodies) throws Exception {
+    List<Path> out = new ArrayList<>();
+    for (int i = 0; i < bodies.length; i++) {
+      Path f = dir.resolve((char) ('a' + i) + ".csv");
+      Files.writeString(f, ComtradeFormatTest.HEADER + "\n" + bodies[i]);
+      out.add(f);
+    }
+    return out;
+  }
+
+  private static final String JAN = "M,2023,1,202301,156,CHN,X,643,RUS,0,H6,854231,6,C00,0,0,kg,"
+      + "1,1,";
+  private static final String FEB = "M,2023,2,202302,156,CHN,X,643,RUS,0,H6,854231,6,C00,0,0,kg,"
+      + "1,1,";
+
   @Test
-  void theFirstOccurrenceIsKeptAndLaterOnesAreRejectedAsDuplicateOrConflicting() {
-    Dataset<Row> out = Ingest.markDuplicates(Ingest.withRecordIds(frame(
-        accepted("b.csv", 5, "2023-01", "854231", "10.00"),
-        accepted("a.csv", 7, "2023-01", "854231", "10.00"),
-        accepted("c.csv", 2, "2023-01", "854231", "99.00"),
-        accepted("a.csv", 8, "2023-01", "854232", "10.00"))));
+  void theFirstOccurrenceIsKeptAndLaterOnesAreRejectedAsDuplicateOrConflicting(
+      @TempDir Path dir) throws Exception {
+    // a.csv: January 10 (line 2) and February 10 (line 3); b.csv: January 10 again, and a
+    // broken line; c.csv: January with another value.
+    List<Path> paths = files(dir, JAN + "10\n" + FEB + "10\n",
+        "x,y\n" + JAN + "10\n", JAN + "99\n");
+    List<Ingest.InputRef> refs = new ArrayList<>();
+    for (Path p : paths) {
+      refs.add(new Ingest.InputRef("comtrade", p.toUri().toString(), Files.size(p)));
+    }
+    List<String> uris = refs.stream().map(Ingest.InputRef::uri).toList();
+    Map<String, SourceFormat> formats = Map.of("comtrade",
+        new ComtradeFormat(ComtradeFormatTest.COUNTRIES));
+    Dataset<Row> survey = Ingest.read(SparkTestSession.get(), refs, formats, Map.of(),
+        ReadPass.survey(uris)).cache();
+    Dataset<Row> duplicates = Survey.duplicates(survey, null, uris);
+
+    Dataset<Row> out = Ingest.markDuplicates(Ingest.read(SparkTestSession.get(), refs, formats,
+        Map.of()).filter("row_status != 'file'"), duplicates);
     List<String> rows = new ArrayList<>();
     for (Row r : out.orderBy("source_file", "source_line").collectAsList()) {
-      rows.add(r.getAs("source_file") + ":" + r.getAs("source_line") + " " + r.getAs("row_status")
-          + " " + r.getAs("reason_code") + " " + r.getAs("reason"));
+      String file = r.<String>getAs("source_file");
+      rows.add(file.substring(file.lastIndexOf('/') + 1) + ":" + r.getAs("source_line") + " "
+          + r.getAs("row_status") + " " + r.getAs("reason_code"));
     }
-    assertThat(rows).containsExactly(
-        "a.csv:7 accepted null null",
-        "a.csv:8 accepted null null",
-        "b.csv:5 rejected duplicate same record as a.csv:7",
-        "c.csv:2 rejected conflicting_duplicate same key as a.csv:7 but different values; "
-            + "the first was kept");
-  }
+    assertThat(rows).containsExactly("a.csv:2 accepted null", "a.csv:3 accepted null",
+        "b.csv:2 rejected field_count", "b.csv:3 rejected duplicate",
+        "c.csv:2 rejected conflicting_duplicate");
+    assertThat(out.filter("reason_code = 'duplicate'").first().<String>getAs("reason"))
+        .isEqualTo("same record as " + uris.get(0) + ":2");
 
-  @Test
-  void theRejectedLinesAreListedByFileSortedOrWholeFilesWhenTooMany() {
-    Dataset<Row> marked = Ingest.markDuplicates(Ingest.withRecordIds(frame(
-        accepted("b.csv", 9, "2023-01", "854231", "10.00"),
-        accepted("a.csv", 7, "2023-01", "854231", "10.00"),
-        accepted("b.csv", 4, "2023-01", "854231", "10.00"),
-        accepted("a.csv", 8, "2023-01", "854232", "10.00"))));
-    ReadPass.Lines lines = Ingest.rejectedLines(marked, Map.of("a.csv", 0L, "b.csv", 2L));
-    assertThat(lines.byFile()).containsOnlyKeys("b.csv");
-    assertThat(lines.byFile().get("b.csv")).containsExactly(4L, 9L);
-    assertThat(lines.everyLine()).isEmpty();
+    // The counts the run makes from the survey: file (by index), reason, countable, n, USD.
+    List<String> tallies = Survey.duplicateTallies(survey, null, duplicates).stream()
+        .map(r -> r.getInt(0) + " " + r.getString(1) + " " + r.getBoolean(2) + " "
+            + r.getLong(3) + " " + r.getDecimal(4))
+        .sorted().toList();
+    assertThat(tallies).containsExactly("1 duplicate true 1 10.00",
+        "2 conflicting_duplicate true 1 99.00");
 
-    ReadPass.Lines many = Ingest.rejectedLines(marked,
-        Map.of("a.csv", Ingest.MAX_LISTED_LINES, "b.csv", 2L, "c.csv", 0L));
+    // The rejected pass parses exactly the rejected lines; too many to list: whole files.
+    ReadPass.Lines lines = Survey.rejectedLines(survey, null, duplicates, uris,
+        Map.of(uris.get(0), 0L, uris.get(1), 2L, uris.get(2), 1L));
+    assertThat(lines.byFile()).containsOnlyKeys(uris.get(1), uris.get(2));
+    assertThat(lines.byFile().get(uris.get(1))).containsExactly(2L, 3L);
+    assertThat(lines.byFile().get(uris.get(2))).containsExactly(2L);
+    ReadPass.Lines many = Survey.rejectedLines(survey, null, duplicates, uris,
+        Map.of(uris.get(0), Survey.MAX_LISTED_LINES, uris.get(1), 2L, uris.get(2), 0L));
     assertThat(many.byFile()).isEmpty();
-    assertThat(many.everyLine()).containsExactlyInAnyOrder("a.csv", "b.csv");
+    assertThat(many.everyLine()).containsExactlyInAnyOrder(uris.get(0), uris.get(1));
+
+    // With only February in the run, January's copies are outside it: no duplicates.
+    List<java.time.YearMonth> feb = List.of(java.time.YearMonth.of(2023, 2));
+    assertThat(Survey.duplicateTallies(survey, feb, Survey.duplicates(survey, feb, uris)))
+        .isEmpty();
+    assertThat(Survey.presentMonths(Survey.tallies(survey))).extracting(Object::toString)
+        .containsExactly("2023-01", "2023-02");
+    survey.unpersist();
   }
 
   @Test
@@ -114,14 +171,24 @@ class IngestTest {
         accepted("a.csv", 5, "2024-02", "854231", "1"),
         accepted("a.csv", 6, "2024-02", "854232", "1"));
     // Present: 2023-09, 2023-10, 2023-12, 2024-02. The last three: 10, 12, 02 (not 2024-01,
-    // which the input lacks: replacing it would empty a month the warehouse may hold).
+    // which the input lacks: replacing it would empty a month the warehouse may hold). A
+    // rejected record's month counts; a file row's (no month) does not.
+    List<Row> tallies = List.of(tally("accepted", "2023-09"), tally("accepted", "2023-12"),
+        tally("rejected", "2023-10"), tally("accepted", "2024-02"),
+        RowFactory.create(Survey.FILE, 0, null, null, null, null, null, null, null, null, null,
+            null, 5L, null, "sha"));
     List<java.time.YearMonth> months = Periods.parse("last:3")
-        .resolve(Ingest.presentMonths(read));
+        .resolve(Survey.presentMonths(tallies));
     assertThat(months).extracting(Object::toString)
         .containsExactly("2023-10", "2023-12", "2024-02");
     assertThat(Ingest.withPeriodScope(read, months).orderBy("source_line").collectAsList())
         .extracting(r -> r.<String>getAs("row_status"))
         .containsExactly("outside_periods", "accepted", "accepted", "accepted", "accepted");
+  }
+
+  private static Row tally(String status, String month) {
+    return RowFactory.create(Survey.TALLY, 0, null, null, null, null,
+        Date.valueOf(month + "-01"), null, true, status, null, month, 1L, BigDecimal.ONE, null);
   }
 
   @Test

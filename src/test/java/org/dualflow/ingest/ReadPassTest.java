@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,13 +31,18 @@ class ReadPassTest {
   private static final ComtradeFormat FORMAT = new ComtradeFormat(ComtradeFormatTest.COUNTRIES);
 
   private static List<Row> read(Path file, ReadPass pass) {
+    return read(file, pass, Ingested.SCHEMA);
+  }
+
+  private static List<Row> read(Path file, ReadPass pass,
+      org.apache.spark.sql.types.StructType schema) {
     String uri = file.toUri().toString();
     Ingest.FileRows rows = new Ingest.FileRows(new Ingest.InputRef("comtrade", uri, 0), FORMAT,
         InputFile.open(uri, "UTF-8", ',', Map.of()), pass);
     List<Row> out = new ArrayList<>();
     // With the schema, so that fields can be taken by name.
     rows.forEachRemaining(r -> out.add(new GenericRowWithSchema(
-        scala.jdk.javaapi.CollectionConverters.asJava(r.toSeq()).toArray(), Ingested.SCHEMA)));
+        scala.jdk.javaapi.CollectionConverters.asJava(r.toSeq()).toArray(), schema)));
     return out;
   }
 
@@ -54,22 +58,37 @@ class ReadPassTest {
   }
 
   @Test
-  void theSurveyCarriesEveryRecordButOnlyTheColumnsCountingNeeds(@TempDir Path dir)
+  void theSurveyEmitsFixedWidthKeysRejectedLinesAndTheFilesTallies(@TempDir Path dir)
       throws Exception {
-    List<Row> rows = read(file(dir), ReadPass.survey());
-    assertThat(rows).extracting(r -> r.<String>getAs("row_status"))
-        .containsExactly("accepted", "rejected", "accepted", "accepted", "file");
-    Row first = rows.get(0);
-    assertThat(first.<String>getAs("source_key")).isNotNull();
-    assertThat(first.<Long>getAs("content_hash")).isNotNull();
-    assertThat(first.<Object>getAs("value_usd")).isNotNull();
-    assertThat(first.<String>getAs("hs_code")).isNull();          // not a survey column
-    assertThat(first.<String>getAs("reporter_iso3")).isNull();
-    // Lines 2 and 5 say the same; line 4 does not.
-    assertThat(rows.get(0).<Long>getAs("content_hash"))
-        .isEqualTo(rows.get(3).<Long>getAs("content_hash"))
-        .isNotEqualTo(rows.get(2).<Long>getAs("content_hash"));
-    assertThat(rows.get(4).<Long>getAs("file_records")).isEqualTo(4L);
+    Path file = file(dir);
+    String uri = file.toUri().toString();
+    List<Row> rows = read(file, ReadPass.survey(List.of("file:/first.csv", uri)),
+        Survey.SCHEMA);
+    assertThat(rows).extracting(r -> r.<Integer>getAs("kind"))
+        .containsExactly(Survey.KEY, Survey.REJECTED_LINE, Survey.KEY, Survey.KEY,
+            Survey.TALLY, Survey.TALLY, Survey.TALLY, Survey.FILE);
+    // The file is second in path order: locations are 1 << 40 | line.
+    assertThat(rows.subList(0, 4)).extracting(r -> r.<Long>getAs("loc"))
+        .containsExactly((1L << 40) | 2, (1L << 40) | 3, (1L << 40) | 4, (1L << 40) | 5);
+    // Lines 2 and 5 are the same record; line 4 is another.
+    Row line2 = rows.get(0);
+    Row line4 = rows.get(2);
+    Row line5 = rows.get(3);
+    assertThat(List.of(line5.<Long>getAs("key_hi"), line5.<Long>getAs("key_lo"),
+        line5.<Long>getAs("content_hash"))).isEqualTo(List.of(line2.<Long>getAs("key_hi"),
+        line2.<Long>getAs("key_lo"), line2.<Long>getAs("content_hash")));
+    assertThat(line4.<Long>getAs("key_hi")).isNotEqualTo(line2.<Long>getAs("key_hi"));
+    assertThat(line4.<Long>getAs("content_hash"))
+        .isNotEqualTo(line2.<Long>getAs("content_hash"));
+    // Tallies, worked out from TEXT: January 5 + 5, February 7, one unreadable line.
+    assertThat(rows.subList(4, 7)).extracting(r -> r.<String>getAs("row_status") + " "
+            + r.<String>getAs("reason_code") + " " + r.<String>getAs("period_key") + " "
+            + r.<Long>getAs("n") + " " + r.<Object>getAs("sum_usd"))
+        .containsExactlyInAnyOrder("accepted null 2022-01 2 10.00",
+            "rejected field_count unknown 1 null", "accepted null 2022-02 1 7.00");
+    Row fileRow = rows.get(7);
+    assertThat(fileRow.<Long>getAs("n")).isEqualTo(4L);
+    assertThat(fileRow.<String>getAs("sha256")).isEqualTo(sha256(file));
   }
 
   @Test
@@ -110,6 +129,5 @@ class ReadPassTest {
         .isInstanceOf(InputFileException.class)
         .hasMessageContaining("changed while the run was reading it")
         .hasMessageContaining(before);
-    assertThat(Arrays.asList(ReadPass.SURVEY_COLUMNS)).contains("content_hash", "source_key");
   }
 }
