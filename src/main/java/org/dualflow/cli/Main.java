@@ -244,9 +244,9 @@ public final class Main {
       "spark.sql.session.timeZone", "UTC",
       "spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS",
       "spark.sql.sources.partitionOverwriteMode", "static",
-      // The parsed input is cached once and read several times; compressing the cache made
-      // Spark gather dictionary and run-length statistics for every value of every column
-      // (about a tenth of the job's CPU at 1M rows) to save memory it then spills anyway.
+      // The survey of the input is cached and read a few times; compressing the cache makes
+      // Spark gather dictionary and run-length statistics over every value of every column
+      // (a tenth of the job's CPU when it cached whole rows) for memory it spills anyway.
       "spark.sql.inMemoryColumnarStorage.compressed", "false",
       "spark.hadoop.fs.file.impl", org.dualflow.publish.NioLocalFileSystem.class.getName());
 

@@ -27,8 +27,9 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Ingest: input files to {@link Ingested} rows, then record ids, the run's period scope and
- * duplicate detection. Nothing here knows about code lists.
+ * Ingest: input files to {@link Ingested} rows (or {@link Survey} rows, see {@link ReadPass}),
+ * then the run's period scope and the marking of duplicates. Nothing here knows about code
+ * lists.
  *
  * <p>Each file is read whole by one task (records may span lines, and line numbers must be
  * exact), so parallelism comes from the number of files; bulk customs downloads come as one file
