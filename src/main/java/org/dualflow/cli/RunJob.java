@@ -125,6 +125,7 @@ final class RunJob {
       schemas.put(t, TableSchema.load(t));
     }
     Dataset<Row> survey = null;
+    Dataset<Row> duplicates = null;
     Map<String, FileStats> stats = new LinkedHashMap<>();
     try {
       for (String other : warehouse.recover()) {
@@ -152,7 +153,7 @@ final class RunJob {
       } else if (!config.periods().isAll()) {
         runMonths = config.periods().months();
       }
-      Dataset<Row> duplicates = Survey.duplicates(survey, runMonths, files);
+      duplicates = Survey.duplicates(survey, runMonths, files);
       TreeSet<YearMonth> present = countFiles(Survey.Files.of(tallies),
           Survey.duplicateTallies(survey, runMonths, duplicates), files, runMonths,
           prepared.inputs(), stats);
@@ -293,6 +294,9 @@ final class RunJob {
     } finally {
       if (survey != null) {
         survey.unpersist();
+      }
+      if (duplicates != null) {
+        duplicates.unpersist();
       }
       warehouse.cleanUp();
     }

@@ -93,7 +93,9 @@ public final class Ingest {
    * @param duplicates from {@link Survey#duplicates}
    */
   public static Dataset<Row> markDuplicates(Dataset<Row> rows, Dataset<Row> duplicates) {
+    // Accepted rows only: a copy outside the run's months is outside, as the survey counted it.
     Column isDuplicate = col("kept_file").isNotNull()
+        .and(col("row_status").equalTo(Ingested.ACCEPTED))
         .and(not(col("source_file").equalTo(col("kept_file"))
             .and(col("source_line").equalTo(col("kept_line")))));
     Column sameContent = col("content_hash").equalTo(col("kept_hash"));

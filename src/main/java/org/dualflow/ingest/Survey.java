@@ -148,12 +148,16 @@ public final class Survey {
 
   /** The accepted records inside the run's months. */
   static Dataset<Row> keys(Dataset<Row> survey, List<YearMonth> months) {
-    Dataset<Row> keys = survey.filter(col("kind").equalTo(KEY));
+    return inMonths(survey.filter(col("kind").equalTo(KEY)), months);
+  }
+
+  /** The rows of the run's months, and those of unknown month. */
+  private static Dataset<Row> inMonths(Dataset<Row> rows, List<YearMonth> months) {
     if (months == null) {
-      return keys;
+      return rows;
     }
     Object[] dates = months.stream().map(m -> Date.valueOf(m.atDay(1))).toArray();
-    return keys.filter(col("period").isNull().or(col("period").isin(dates)));
+    return rows.filter(col("period").isNull().or(col("period").isin(dates)));
   }
 
   /**
@@ -235,8 +239,8 @@ public final class Survey {
     if (total > MAX_LISTED_LINES) {
       return new ReadPass.Lines(Map.of(), withRejects);
     }
-    List<Row> locs = new ArrayList<>(survey.filter(col("kind").equalTo(REJECTED_LINE))
-        .select("loc").collectAsList());
+    List<Row> locs = new ArrayList<>(inMonths(survey.filter(col("kind").equalTo(REJECTED_LINE)),
+        months).select("loc").collectAsList());
     locs.addAll(rejectedOccurrences(survey, months, duplicates).select("loc").collectAsList());
     Map<String, List<Long>> byFile = new HashMap<>();
     for (Row r : locs) {

@@ -150,6 +150,32 @@ class IngestTest {
   }
 
   @Test
+  void aCopyOutsideTheRunsMonthsStaysOutsideNotDuplicate() {
+    // A source whose key has no month (declarations: the document id): the same document in
+    // February (in the run) twice and in January (outside it).
+    Row feb1 = withKey(accepted("a.csv", 2, "2023-02", "854231", "1"), "DOC-1");
+    Row feb2 = withKey(accepted("b.csv", 2, "2023-02", "854231", "1"), "DOC-1");
+    Row jan = withKey(accepted("c.csv", 2, "2023-01", "854231", "1"), "DOC-1");
+    Dataset<Row> duplicates = SparkTestSession.get().createDataFrame(List.of(RowFactory.create(
+            feb1.<String>getAs("record_id"), "a.csv", 2L, feb1.<Long>getAs("content_hash"))),
+        new org.apache.spark.sql.types.StructType().add("dup_id", "string")
+            .add("kept_file", "string").add("kept_line", "long").add("kept_hash", "long"));
+    Dataset<Row> scoped = Ingest.withPeriodScope(frame(feb1, feb2, jan),
+        List.of(java.time.YearMonth.of(2023, 2)));
+    assertThat(Ingest.markDuplicates(scoped, duplicates).orderBy("source_file").collectAsList())
+        .extracting(r -> r.<String>getAs("row_status") + " " + r.<String>getAs("reason_code"))
+        .containsExactly("accepted null", "rejected duplicate", "outside_periods null");
+  }
+
+  private static Row withKey(Row row, String key) {
+    Object[] r = scala.jdk.javaapi.CollectionConverters.asJava(row.toSeq()).toArray();
+    r[Ingested.SOURCE_KEY] = key;
+    Ingested.setIds(r);
+    return new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(r,
+        Ingested.SCHEMA);
+  }
+
+  @Test
   void rowsOutsideTheRunsMonthsAreMarkedNotDropped() {
     Dataset<Row> scoped = Ingest.withPeriodScope(frame(
         accepted("a.csv", 2, "2022-12", "854231", "1"),
