@@ -341,32 +341,27 @@ final class RunJob {
       f.read = survey.records().getOrDefault(i, 0L);
       for (Survey.Tally t : survey.of(i)) {
         long n = t.n();
-        boolean outside = Survey.isOutside(t.period(), months);
-        switch (t.status()) {
-          case Ingested.ACCEPTED -> {
-            if (outside) {
-              f.outside += n;
-              continue;
-            }
-            f.accepted += n;
-            f.valueAccepted = f.valueAccepted.add(t.usd());
-            if (Boolean.TRUE.equals(t.countable())) {
-              f.countable += n;
-              f.valueCountable = f.valueCountable.add(t.usd());
-            }
+        boolean accepted = t.status().equals(Ingested.ACCEPTED);
+        if (!accepted && !t.status().equals(Ingested.REJECTED)) {
+          throw new IllegalStateException("unknown row status " + t.status());
+        }
+        if (Survey.isOutside(t.period(), months)) {
+          f.outside += n;
+          continue;
+        }
+        if (accepted) {
+          f.accepted += n;
+          f.valueAccepted = f.valueAccepted.add(t.usd());
+          if (Boolean.TRUE.equals(t.countable())) {
+            f.countable += n;
+            f.valueCountable = f.valueCountable.add(t.usd());
           }
-          case Ingested.REJECTED -> {
-            if (outside) {
-              f.outside += n;
-              continue;
-            }
-            f.rejected += n;
-            f.byReason.merge(t.reasonCode(), n, Long::sum);
-            if ("unknown".equals(t.periodKey())) {
-              f.undatedRejects += n;
-            }
+        } else {
+          f.rejected += n;
+          f.byReason.merge(t.reasonCode(), n, Long::sum);
+          if ("unknown".equals(t.periodKey())) {
+            f.undatedRejects += n;
           }
-          default -> throw new IllegalStateException("unknown row status " + t.status());
         }
         if (!"unknown".equals(t.periodKey())) {
           present.add(YearMonth.parse(t.periodKey()));
