@@ -69,7 +69,7 @@ class EndToEndIT {
     }
     Files.writeString(dir.resolve("job.properties"),
         "input.comtrade=input\nwarehouse=wh\nlists=chpl\n");
-    run = Launcher.run(dir, "run", "job.properties");
+    run = InProcess.run(dir, "run", "job.properties");
   }
 
   private static Dataset<Row> table(String name) {
@@ -240,13 +240,13 @@ class EndToEndIT {
   void sqlAnswersByTableNameAsATableAndAsCsv() throws Exception {
     String query = "SELECT hs6, sum(value_usd) AS usd FROM flows_monthly "
         + "WHERE reported_by = 'exporter' GROUP BY hs6 ORDER BY hs6";
-    Launcher.Result csv = Launcher.run(work, "sql", "--warehouse", "wh", "--format", "csv",
+    Launcher.Result csv = InProcess.run(work, "sql", "--warehouse", "wh", "--format", "csv",
         query);
     assertThat(csv.exitCode()).as(csv.stderr()).isZero();
     // 854231: 1000.25 + 2000.00; 854232: 300.00; 854233: 77.70; 854149: 500.50.
     assertThat(csv.stdout()).isEqualTo("hs6,usd\n854149,500.50\n854231,3000.25\n"
         + "854232,300.00\n854233,77.70\n");
-    Launcher.Result text = Launcher.run(work, "sql", "--warehouse", "wh", query);
+    Launcher.Result text = InProcess.run(work, "sql", "--warehouse", "wh", query);
     assertThat(text.stdout()).isEqualTo(String.join("\n",
         "   hs6      usd",
         "------  -------",
@@ -255,7 +255,7 @@ class EndToEndIT {
         "854232   300.00",
         "854233    77.70",
         "(4 rows)", ""));
-    Launcher.Result typo = Launcher.run(work, "sql", "--warehouse", "wh", "SELEC 1");
+    Launcher.Result typo = InProcess.run(work, "sql", "--warehouse", "wh", "SELEC 1");
     assertThat(typo.exitCode()).isEqualTo(2);
     assertThat(typo.errorLines()).singleElement().asString()
         .startsWith("dualflow: Invalid query: [PARSE_SYNTAX_ERROR]");

@@ -3,6 +3,7 @@ package org.dualflow.analytics;
 import static org.apache.spark.sql.functions.col;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
@@ -22,9 +23,22 @@ public final class AnalyticsJob {
   }
 
   /**
-   * @return table name to its rows, in the order they should be written
+   * The tables by name, in the order they should be written. The views several tables share
+   * are cached while they are written; closing releases them.
    */
-  public static Map<String, Dataset<Row>> tables(Dataset<Row> flowsMonthly,
+  public record Tables(Map<String, Dataset<Row>> byName, List<Dataset<Row>> cached)
+      implements AutoCloseable {
+
+    @Override
+    public void close() {
+      cached.forEach(Dataset::unpersist);
+    }
+  }
+
+  /**
+   * @return the tables; close them once written
+   */
+  public static Tables tables(Dataset<Row> flowsMonthly,
       Dataset<Row> dualUseFlows, org.dualflow.reference.ReferenceData reference,
       AnalyticsSettings settings) {
     Dataset<Row> best = FlowViews.bestSources(flowsMonthly, settings.sourcePriority());
@@ -48,6 +62,6 @@ public final class AnalyticsJob {
         .or(col("consignee").isNotNull()).or(col("manufacturer").isNotNull()));
     out.put("entity_summary", EntitySummary.summary(shipments));
     out.put("entity_concentration", EntitySummary.concentration(shipments));
-    return out;
+    return new Tables(out, List.of(fob, corridors));
   }
 }

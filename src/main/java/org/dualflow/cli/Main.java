@@ -2,36 +2,31 @@ package org.dualflow.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.ThreadLocalRandom;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
-import org.dualflow.classify.MatchTable;
-import org.dualflow.ingest.Ingest;
-import org.dualflow.ingest.InputDiscovery;
 import org.dualflow.ingest.InputFileException;
-import org.dualflow.ingest.SourceFormat;
-import org.dualflow.reference.ReferenceData;
+import org.dualflow.pipeline.ConfigException;
+import org.dualflow.pipeline.JobConfig;
+import org.dualflow.pipeline.JobKey;
+import org.dualflow.pipeline.Pipeline;
+import org.dualflow.pipeline.PreparedRun;
+import org.dualflow.pipeline.QualityGate;
+import org.dualflow.pipeline.RunResult;
+import org.dualflow.pipeline.SparkSettings;
+import org.dualflow.publish.WarehouseLock;
 import org.dualflow.reference.ReferenceDataException;
-import org.dualflow.reference.ReferenceFiles;
 
 /**
  * Entry point of {@code jobs/dualflow} and of {@code spark-submit --class org.dualflow.cli.Main}.
  *
  * <p>Exit codes: 0 success; 2 usage or configuration (bad job file, unknown key, missing input,
- * unreadable reference file); 3 input (an empty or unreadable input file) or quality gate (a
- * file rejecting more than quality.max-reject-ratio); 4 runtime failure.
- * A user's mistake is one line on stderr, never a stack trace.
+ * a file given to two sources, unreadable reference file); 3 input (an empty or unreadable
+ * input file) or quality gate (a file rejecting more than quality.max-reject-ratio); 4 runtime
+ * failure; 5 the warehouse is in use by another run. A user's mistake is one line on stderr,
+ * never a stack trace.
  */
 public final class Main {
 
@@ -39,6 +34,29 @@ public final class Main {
   static final int USAGE = 2;
   static final int INPUT = 3;
   static final int RUNTIME = 4;
+  static final int BUSY = 5;
+
+  /**
+   * Where a command gets its Spark session: by default a new one, stopped when the command
+   * ends; the tests lend their shared one.
+   */
+  interface Sessions {
+    SparkSession open(String appName);
+
+    void release(SparkSession spark);
+
+    Sessions OWN = new Sessions() {
+      @Override
+      public SparkSession open(String appName) {
+        return SparkSettings.session(appName);
+      }
+
+      @Override
+      public void release(SparkSession spark) {
+        spark.stop();
+      }
+    };
+  }
 
   private static final Logger LOG = LogManager.getLogger(Main.class);
 
@@ -53,12 +71,18 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    int code = execute(args, System.out, System.err);
+    int code = execute(args, System.out, System.err, Path.of("").toAbsolutePath(),
+        Sessions.OWN);
     System.exit(code);
   }
 
-  /** Runs a command and returns its exit code; never exits the JVM. */
-  static int execute(String[] args, PrintStream out, PrintStream err) {
+  /**
+   * Runs a command and returns its exit code; never exits the JVM.
+   *
+   * @param cwd what relative paths on the command line are relative to
+   */
+  static int execute(String[] args, PrintStream out, PrintStream err, Path cwd,
+      Sessions sessions) {
     try {
       if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")
           || args[0].equals("-h")) {
@@ -68,8 +92,8 @@ public final class Main {
       String command = args[0];
       List<String> rest = List.of(args).subList(1, args.length);
       return switch (command) {
-        case "run" -> run(rest, out);
-        case "sql" -> SqlCommand.execute(rest, out);
+        case "run" -> run(rest, out, cwd, sessions);
+        case "sql" -> SqlCommand.execute(rest, out, cwd, sessions);
         case "generate" -> generate(rest, out);
         default -> throw new ConfigException("Unknown command '" + command
             + "'; use run, sql or generate (jobs/dualflow help)");
@@ -77,9 +101,12 @@ public final class Main {
     } catch (ConfigException | ReferenceDataException e) {
       err.println("dualflow: " + e.getMessage());
       return USAGE;
-    } catch (RunJob.QualityGateException e) {
+    } catch (QualityGate.QualityGateException e) {
       err.println("dualflow: " + e.getMessage());
       return INPUT;
+    } catch (WarehouseLock.BusyException e) {
+      err.println("dualflow: " + e.getMessage());
+      return BUSY;
     } catch (Exception e) {
       // Spark's SparkException is a checked Scala exception that javac cannot see coming.
       InputFileException input = findCause(e, InputFileException.class);
@@ -102,7 +129,8 @@ public final class Main {
     return sb.toString();
   }
 
-  private static int run(List<String> args, PrintStream out) {
+  private static int run(List<String> args, PrintStream out, Path cwd, Sessions sessions)
+      throws Exception {
     Path jobFile = null;
     List<String> overrides = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
@@ -126,25 +154,27 @@ public final class Main {
       throw new ConfigException("Missing job file: jobs/dualflow run <job-file>, e.g. "
           + "jobs/dualflow run jobs/sample.properties");
     }
-    String runId = ZonedDateTime.now(ZoneOffset.UTC)
-        .format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")) + "-"
-        + HexFormat.of().toHexDigits((byte) ThreadLocalRandom.current().nextInt(256))
-        + HexFormat.of().toHexDigits((byte) ThreadLocalRandom.current().nextInt(256));
+    String runId = Pipeline.newRunId();
     // Every log line of the run carries its id (run_id in JSON logs).
     org.apache.logging.log4j.ThreadContext.put("run_id", runId);
-    JobConfig config = JobConfig.load(jobFile, overrides, Path.of("").toAbsolutePath());
-    RunJob.PreparedRun prepared = prepare(config);
-    LOG.info("Run {} of job {}: {}", runId, config.jobFile(), config.settings());
-    long sparkStart = System.nanoTime();
-    SparkSession spark = session("dualflow run " + config.jobFile().getFileName());
-    LOG.info("Spark {} started, master {} ({})", spark.version(), spark.sparkContext().master(),
-        String.format("%.1f s", (System.nanoTime() - sparkStart) / 1e9));
     try {
-      RunJob.Result result = RunJob.run(spark, config, prepared, runId);
-      RunSummary.print(result, config, out);
-      return OK;
+      JobConfig config = JobConfig.load(jobFile, overrides, cwd);
+      PreparedRun prepared = Pipeline.prepare(config);
+      LOG.info("Run {} of job {}: {}", runId, config.jobFile(), config.settings());
+      long sparkStart = System.nanoTime();
+      SparkSession spark = sessions.open("dualflow run " + config.jobFile().getFileName());
+      LOG.info("Spark {} started, master {} ({})", spark.version(),
+          spark.sparkContext().master(),
+          String.format("%.1f s", (System.nanoTime() - sparkStart) / 1e9));
+      try {
+        RunResult result = Pipeline.run(spark, config, prepared, runId);
+        RunSummary.print(result, config, cwd, out);
+        return OK;
+      } finally {
+        sessions.release(spark);
+      }
     } finally {
-      spark.stop();
+      org.apache.logging.log4j.ThreadContext.remove("run_id");
     }
   }
 
@@ -195,98 +225,8 @@ public final class Main {
         + "above 0, like 1000000 or 10M");
   }
 
-  /** Loads and checks everything a run needs, before Spark starts. */
-  static RunJob.PreparedRun prepare(JobConfig config) {
-    ReferenceData reference = ReferenceData.load(new ReferenceFiles(config.referenceDir()));
-    Map<String, List<org.dualflow.reference.CodeListEntry>> lists;
-    try {
-      lists = reference.codeLists().select(config.lists());
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("Invalid lists in " + config.origin(JobKey.LISTS) + ": "
-          + e.getMessage());
-    }
-    Map<String, SourceFormat> formats;
-    try {
-      formats = org.dualflow.ingest.SourceCatalog.resolve(config.inputs().keySet(),
-          config.sourceOptions(), reference.countries(), reference.fx());
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("Invalid input in " + config.jobFile() + ": " + e.getMessage());
-    }
-    Configuration hadoop = hadoopConfFromSparkProperties();
-    List<Ingest.InputRef> inputs = new ArrayList<>();
-    for (Map.Entry<String, List<String>> e : config.inputs().entrySet()) {
-      for (String location : e.getValue()) {
-        try {
-          inputs.addAll(InputDiscovery.expand(e.getKey(), location, hadoop));
-        } catch (InputDiscovery.NoMatchException miss) {
-          String key = "input." + e.getKey();
-          String origin = config.origins().getOrDefault(key, config.jobFile().toString());
-          throw new ConfigException("Cannot find input for " + key + ": " + location + " ("
-              + miss.getMessage() + "); fix the path in " + origin
-              + (origin.startsWith("--set") ? "" : " or pass --set " + key + "=<path>"));
-        }
-      }
-    }
-    Map<String, String> hadoopSettings = new java.util.HashMap<>();
-    hadoop.forEach(e -> hadoopSettings.put(e.getKey(), e.getValue()));
-    for (Ingest.InputRef in : inputs) {
-      Ingest.checkHeader(in, formats.get(in.source()), hadoopSettings);
-    }
-    return new RunJob.PreparedRun(reference, inputs, formats, MatchTable.build(lists,
-        reference.hsConversion()));
-  }
-
-  /**
-   * Spark settings dualflow needs, applied only where the user (spark-submit, --conf) set
-   * nothing. The master is never among them.
-   */
-  static final Map<String, String> SPARK_DEFAULTS = Map.of(
-      "spark.sql.session.timeZone", "UTC",
-      "spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS",
-      "spark.sql.sources.partitionOverwriteMode", "static",
-      // The survey of the input is cached and read a few times; compressing the cache makes
-      // Spark gather dictionary and run-length statistics over every value of every column
-      // (a tenth of the job's CPU when it cached whole rows) for memory it spills anyway.
-      "spark.sql.inMemoryColumnarStorage.compressed", "false",
-      "spark.hadoop.fs.file.impl", org.dualflow.publish.NioLocalFileSystem.class.getName());
-
-  /**
-   * Hadoop settings as Spark will see them: defaults plus spark.hadoop.* properties. Input
-   * discovery uses them before Spark starts; since Hadoop caches one file system per scheme,
-   * they must agree with the session's.
-   */
-  static Configuration hadoopConfFromSparkProperties() {
-    Configuration conf = new Configuration();
-    Map<String, String> spark = new java.util.HashMap<>(SPARK_DEFAULTS);
-    Properties sys = System.getProperties();
-    sys.stringPropertyNames().forEach(name -> spark.put(name, sys.getProperty(name)));
-    spark.forEach((name, value) -> {
-      if (name.startsWith("spark.hadoop.")) {
-        conf.set(name.substring("spark.hadoop.".length()), value);
-      }
-    });
-    return conf;
-  }
-
-  /** The session, configured by spark-submit, with {@link #SPARK_DEFAULTS} where unset. */
-  static SparkSession session(String appName) {
-    SparkConf conf = new SparkConf().setIfMissing("spark.app.name", appName);
-    SPARK_DEFAULTS.forEach(conf::setIfMissing);
-    if (conf.get("spark.master", "local").startsWith("local")) {
-      // Spark SQL would otherwise leave an empty spark-warehouse/ wherever the job was started;
-      // dualflow's tables live in the job's own warehouse, not in Spark's.
-      conf.setIfMissing("spark.sql.warehouse.dir", Path.of(System.getProperty("java.io.tmpdir"),
-          "dualflow-spark-warehouse").toUri().toString());
-    }
-    return SparkSession.builder().config(conf).getOrCreate();
-  }
-
-  /** An exception as one line: the first non-blank line of its message, or its type. */
   static String oneLine(Throwable e) {
-    String m = e.getMessage();
-    return m == null ? e.getClass().getSimpleName()
-        : m.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst()
-            .orElse(e.getClass().getSimpleName());
+    return Pipeline.oneLine(e);
   }
 
   static <T extends Throwable> T findCause(Throwable e, Class<T> type) {

@@ -16,6 +16,8 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.dualflow.pipeline.ConfigException;
+import org.dualflow.pipeline.JobConfig;
 import org.dualflow.schema.TableSchema;
 
 /**
@@ -28,7 +30,8 @@ final class SqlCommand {
   private SqlCommand() {
   }
 
-  static int execute(List<String> args, PrintStream out) {
+  static int execute(List<String> args, PrintStream out, java.nio.file.Path cwd,
+      Main.Sessions sessions) {
     String warehouse = null;
     String format = "table";
     int limit = 1000;
@@ -67,8 +70,8 @@ final class SqlCommand {
     if (!format.equals("table") && !format.equals("csv")) {
       throw new ConfigException("Invalid --format " + format + ": use table or csv");
     }
-    String root = JobConfig.resolve(warehouse, java.nio.file.Path.of("").toAbsolutePath());
-    SparkSession spark = Main.session("dualflow sql");
+    String root = JobConfig.resolve(warehouse, cwd);
+    SparkSession spark = sessions.open("dualflow sql");
     try {
       List<String> tables = register(spark, root);
       Dataset<Row> result;
@@ -89,7 +92,7 @@ final class SqlCommand {
       }
       return Main.OK;
     } finally {
-      spark.stop();
+      sessions.release(spark);
     }
   }
 

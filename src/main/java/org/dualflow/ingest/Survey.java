@@ -125,19 +125,20 @@ public final class Survey {
     return survey.filter(col("kind").isin(TALLY, FILE)).collectAsList();
   }
 
-  /** The distinct months of the records read (accepted or rejected with a readable month). */
-  public static List<YearMonth> presentMonths(List<Row> tallies) {
+  /**
+   * The distinct months of the accepted records: what {@code last:N} counts back from. Months
+   * that only rejected lines carry are not among them (one bad line dated 2099 must not push a
+   * real month out of the window).
+   */
+  public static List<YearMonth> acceptedMonths(List<Row> tallies) {
     TreeSet<YearMonth> months = new TreeSet<>();
     for (Row r : tallies) {
-      if (r.getInt(0) == TALLY && !r.isNullAt(6) && isRecord(r.getString(9))) {
-        months.add(YearMonth.from(r.getDate(6).toLocalDate()));
+      Tally t = r.<Integer>getAs("kind") == TALLY ? Tally.of(r) : null;
+      if (t != null && t.period() != null && Ingested.ACCEPTED.equals(t.status())) {
+        months.add(YearMonth.from(t.period().toLocalDate()));
       }
     }
     return List.copyOf(months);
-  }
-
-  private static boolean isRecord(String status) {
-    return Ingested.ACCEPTED.equals(status) || Ingested.REJECTED.equals(status);
   }
 
   /** True when a record of this month is outside the run's months (null: every month). */
@@ -201,20 +202,28 @@ public final class Survey {
         .filter(not(col("loc").equalTo(col("kept_loc"))));
   }
 
+  /** The duplicates of one file with one reason and countability, and their value. */
+  public record DuplicateTally(int file, String reasonCode, Boolean countable, long n,
+      BigDecimal usd) {
+  }
+
   /**
    * The duplicates by file, reason and countability, with their value: what turns the tallies
-   * (made before duplicates were known) into the run's counts. Columns: {@code file,
-   * reason_code, is_countable, n, usd}.
+   * (made before duplicates were known) into the run's counts.
    */
-  public static List<Row> duplicateTallies(Dataset<Row> survey, List<YearMonth> months,
-      Dataset<Row> duplicates) {
+  public static List<DuplicateTally> duplicateTallies(Dataset<Row> survey,
+      List<YearMonth> months, Dataset<Row> duplicates) {
     Column reason = org.apache.spark.sql.functions.when(
         col("content_hash").equalTo(col("kept_hash")), lit(Rejection.DUPLICATE))
         .otherwise(lit(Rejection.CONFLICTING_DUPLICATE));
     return rejectedOccurrences(survey, months, duplicates)
         .groupBy(col("file"), reason.as("reason_code"), col("is_countable"))
         .agg(count(lit(1)).as("n"), sum("value_usd").as("usd"))
-        .collectAsList();
+        .collectAsList().stream()
+        .map(r -> new DuplicateTally(r.<Integer>getAs("file"), r.getAs("reason_code"),
+            r.getAs("is_countable"), r.<Long>getAs("n"),
+            r.isNullAt(r.fieldIndex("usd")) ? BigDecimal.ZERO : r.getAs("usd")))
+        .toList();
   }
 
   /** Above this many rejected records a run reads the files with rejects whole again. */
@@ -259,9 +268,10 @@ public final class Survey {
       Boolean countable, long n, BigDecimal usd) {
 
     static Tally of(Row r) {
-      return new Tally(r.getString(9), r.getString(10), r.isNullAt(6) ? null : r.getDate(6),
-          r.getString(11), r.isNullAt(8) ? null : r.getBoolean(8), r.getLong(12),
-          r.isNullAt(13) ? BigDecimal.ZERO : r.getDecimal(13));
+      BigDecimal usd = r.getAs("sum_usd");
+      return new Tally(r.getAs("row_status"), r.getAs("reason_code"), r.getAs("period"),
+          r.getAs("period_key"), r.getAs("is_countable"), r.<Long>getAs("n"),
+          usd == null ? BigDecimal.ZERO : usd);
     }
   }
 
@@ -274,10 +284,10 @@ public final class Survey {
       Map<Integer, String> sha = new HashMap<>();
       Map<Integer, Long> records = new HashMap<>();
       for (Row r : rows) {
-        int file = r.getInt(1);
-        if (r.getInt(0) == FILE) {
-          sha.put(file, r.getString(14));
-          records.put(file, r.getLong(12));
+        int file = r.<Integer>getAs("file");
+        if (r.<Integer>getAs("kind") == FILE) {
+          sha.put(file, r.getAs("sha256"));
+          records.put(file, r.<Long>getAs("n"));
         } else {
           tallies.computeIfAbsent(file, f -> new ArrayList<>()).add(Tally.of(r));
         }

@@ -1,5 +1,8 @@
 package org.dualflow.publish;
 
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +20,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -87,10 +91,15 @@ public final class Warehouse {
   static final java.util.Set<String> NO_DICTIONARY = java.util.Set.of("record_id",
       "source_line", "value_usd", "value_orig", "net_kg", "qty", "raw_line");
 
-  /** Writes {@code rows} aside, shaped as the table (columns, order and types). */
-  public void stage(TableSchema table, Dataset<Row> rows) {
+  /**
+   * Writes {@code rows} aside, shaped as the table (columns, order and types), and returns how
+   * many rows were written, counted by the write itself (no second read).
+   */
+  public long stage(TableSchema table, Dataset<Row> rows) {
     String path = stagedTable(table.name()).toString();
-    DataFrameWriter<Row> writer = rows.select(table.columns()).write();
+    Observation written = new Observation();
+    DataFrameWriter<Row> writer = rows.select(table.columns())
+        .observe(written, count(lit(1)).as("rows")).write();
     for (String column : table.schema().fieldNames()) {
       if (NO_DICTIONARY.contains(column)) {
         writer = writer.option("parquet.enable.dictionary#" + column, "false");
@@ -100,6 +109,34 @@ public final class Warehouse {
         .mode(SaveMode.Overwrite)
         .partitionBy(table.partitionColumns().toArray(String[]::new))
         .parquet(path);
+    try {
+      return (Long) written.getAsJava().get("rows");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while counting the rows of " + table.name(),
+          e);
+    }
+  }
+
+  /**
+   * Takes this warehouse's lock for the run, creating the warehouse folder if needed.
+   *
+   * @throws WarehouseLock.BusyException when another run holds it
+   */
+  public WarehouseLock lock() {
+    return WarehouseLock.acquire(fs, root, runId, WarehouseLock.LEASE);
+  }
+
+  /** The published table, read with its declared schema (empty when there is none yet). */
+  public Dataset<Row> readPublished(TableSchema table) {
+    try {
+      if (!fs.exists(tablePath(table.name()))) {
+        return spark.createDataFrame(List.of(), table.schema());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + tablePath(table.name()), e);
+    }
+    return spark.read().schema(table.schema()).parquet(tablePath(table.name()).toString());
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.dualflow.Periods;
 import org.dualflow.SparkTestSession;
 import org.junit.jupiter.api.Test;
@@ -123,8 +124,8 @@ class IngestTest {
 
     // The counts the run makes from the survey: file (by index), reason, countable, n, USD.
     List<String> tallies = Survey.duplicateTallies(survey, null, duplicates).stream()
-        .map(r -> r.getInt(0) + " " + r.getString(1) + " " + r.getBoolean(2) + " "
-            + r.getLong(3) + " " + r.getDecimal(4))
+        .map(t -> t.file() + " " + t.reasonCode() + " " + t.countable() + " " + t.n() + " "
+            + t.usd())
         .sorted().toList();
     assertThat(tallies).containsExactly("1 duplicate true 1 10.00",
         "2 conflicting_duplicate true 1 99.00");
@@ -144,7 +145,7 @@ class IngestTest {
     List<java.time.YearMonth> feb = List.of(java.time.YearMonth.of(2023, 2));
     assertThat(Survey.duplicateTallies(survey, feb, Survey.duplicates(survey, feb, uris)))
         .isEmpty();
-    assertThat(Survey.presentMonths(Survey.tallies(survey))).extracting(Object::toString)
+    assertThat(Survey.acceptedMonths(Survey.tallies(survey))).extracting(Object::toString)
         .containsExactly("2023-01", "2023-02");
     survey.unpersist();
   }
@@ -189,22 +190,24 @@ class IngestTest {
   }
 
   @Test
-  void lastNIsTheLatestMonthsPresentSkippingMonthsTheInputLacks() {
+  void lastNIsTheLatestAcceptedMonthsNotMonthsTheInputLacksNorMonthsOfBadLinesAlone() {
     Dataset<Row> read = frame(
         accepted("a.csv", 2, "2023-09", "854231", "1"),
         accepted("a.csv", 3, "2023-12", "854231", "1"),
         accepted("a.csv", 4, "2023-10", "854231", "1"),
         accepted("a.csv", 5, "2024-02", "854231", "1"),
         accepted("a.csv", 6, "2024-02", "854232", "1"));
-    // Present: 2023-09, 2023-10, 2023-12, 2024-02. The last three: 10, 12, 02 (not 2024-01,
-    // which the input lacks: replacing it would empty a month the warehouse may hold). A
-    // rejected record's month counts; a file row's (no month) does not.
+    // Accepted: 2023-09, 2023-10, 2023-12, 2024-02. The last three: 10, 12, 02 (not 2024-01,
+    // which the input lacks: replacing it would empty a month the warehouse may hold). A line
+    // rejected with a month of its own (a typo dated 2099) does not count: it would push a real
+    // month out of the window; nor does a file row (no month).
     List<Row> tallies = List.of(tally("accepted", "2023-09"), tally("accepted", "2023-12"),
-        tally("rejected", "2023-10"), tally("accepted", "2024-02"),
-        RowFactory.create(Survey.FILE, 0, null, null, null, null, null, null, null, null, null,
-            null, 5L, null, "sha"));
+        tally("accepted", "2023-10"), tally("accepted", "2024-02"),
+        tally("rejected", "2099-01"),
+        new GenericRowWithSchema(new Object[] {Survey.FILE, 0, null, null, null, null, null,
+            null, null, null, null, null, 5L, null, "sha"}, Survey.SCHEMA));
     List<java.time.YearMonth> months = Periods.parse("last:3")
-        .resolve(Survey.presentMonths(tallies));
+        .resolve(Survey.acceptedMonths(tallies));
     assertThat(months).extracting(Object::toString)
         .containsExactly("2023-10", "2023-12", "2024-02");
     assertThat(Ingest.withPeriodScope(read, months).orderBy("source_line").collectAsList())
@@ -213,8 +216,9 @@ class IngestTest {
   }
 
   private static Row tally(String status, String month) {
-    return RowFactory.create(Survey.TALLY, 0, null, null, null, null,
-        Date.valueOf(month + "-01"), null, true, status, null, month, 1L, BigDecimal.ONE, null);
+    return new GenericRowWithSchema(new Object[] {Survey.TALLY, 0, null, null, null, null,
+        Date.valueOf(month + "-01"), null, true, status, null, month, 1L, BigDecimal.ONE, null},
+        Survey.SCHEMA);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package org.dualflow.cli;
+package org.dualflow.pipeline;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -241,7 +241,7 @@ public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, 
   }
 
   /** A path relative to {@code base}, unless it is absolute or a URI. */
-  static String resolve(String value, Path base) {
+  public static String resolve(String value, Path base) {
     if (value.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") || value.startsWith("/")) {
       return value;
     }

@@ -1,4 +1,4 @@
-package org.dualflow.cli;
+package org.dualflow.pipeline;
 
 /** A user's configuration mistake: the message names the key or file and the fix. Exit 2. */
 public final class ConfigException extends RuntimeException {

@@ -1,4 +1,4 @@
-package org.dualflow.cli;
+package org.dualflow.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.dualflow.cli;
+package org.dualflow.pipeline;
 
 import java.util.Arrays;
 import java.util.Comparator;

@@ -1,0 +1,192 @@
+package org.dualflow.analytics;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.year;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Date;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.dualflow.Periods;
+
+/**
+ * The figures a run's summary leads with, computed from the published tables: CHPL goods to
+ * Russia by year as exporters report them to Comtrade (China, Hong Kong, everyone, greater
+ * China's share, China's integrated circuits); China's own statistics beside Comtrade's for the
+ * months both cover; greater China's share of Russia's supply from {@code supplier_share}; the
+ * transit hubs whose exports to Russia rose most above their baseline. Each figure uses the
+ * newest version of the CHPL the tables hold. Greater China is the country group of that name.
+ */
+public final class Headlines {
+
+  static final String LIST = "chpl";
+
+  /** CHPL goods to Russia in one year, FOB as exporters report them to Comtrade, USD. */
+  public record ExporterYear(int year, BigDecimal china, BigDecimal hongKong, BigDecimal all,
+      BigDecimal greaterChina, BigDecimal chinaIntegratedCircuits) {
+
+    /** Greater China's share of all exporters, in percent with one decimal; null for none. */
+    public BigDecimal greaterChinaPercent() {
+      return all.signum() == 0 ? null : greaterChina.multiply(BigDecimal.valueOf(100))
+          .divide(all, 1, RoundingMode.HALF_UP);
+    }
+  }
+
+  /** China's CHPL exports to Russia in the months China customs files cover, by year. */
+  public record OwnStatisticsYear(int year, long months, BigDecimal chinaCustoms,
+      BigDecimal comtrade) {
+  }
+
+  /** Greater China's share of Russia's CHPL supply in one year (supplier_share). */
+  public record ShareYear(int year, double share) {
+  }
+
+  /** A hub's exports to Russia above its baseline since the window, and its flagged cells. */
+  public record HubExcess(String hub, BigDecimal excessUsd, long flaggedCells) {
+  }
+
+  /**
+   * @param listVersion the CHPL version of the exporter figures; null when there are none
+   * @param shareVersion the CHPL version of the share figures; null when there are none
+   */
+  public record Figures(String listVersion, List<ExporterYear> exporters,
+      List<OwnStatisticsYear> ownStatistics, String shareVersion, List<ShareYear> shares,
+      List<HubExcess> hubs, Periods baseline) {
+  }
+
+  private Headlines() {
+  }
+
+  /**
+   * @param flowsMonthly the published {@code flows_monthly}
+   * @param supplierShare the published {@code supplier_share}; null without analytics
+   * @param transitSignals the published {@code transit_signals}; null without analytics
+   * @param months the run's months (the exporter figures cover them)
+   */
+  public static Figures of(Dataset<Row> flowsMonthly, Dataset<Row> supplierShare,
+      Dataset<Row> transitSignals, Map<String, Set<String>> groups, List<YearMonth> months,
+      Periods baseline) {
+    if (months.isEmpty()) {
+      return new Figures(null, List.of(), List.of(), null, List.of(), List.of(), baseline);
+    }
+    Dataset<Row> toRussia = flowsMonthly.filter(col("list_id").equalTo(LIST)
+        .and(col("importer_iso3").equalTo(AnalyticsJob.DESTINATION))
+        .and(col("reported_by").equalTo("exporter"))
+        .and(col("period").between(Date.valueOf(months.get(0).atDay(1)),
+            Date.valueOf(months.get(months.size() - 1).atDay(1)))));
+    Set<String> greaterChina = groups.get("greater_china");
+    List<Row> rows = toRussia.filter(col("source").equalTo("comtrade"))
+        .groupBy(col("list_version"), year(col("period")).as("year"), col("exporter_iso3"),
+            col("hs6").startsWith("8542").as("is_ic"))
+        .agg(sum("value_usd").as("usd"))
+        .collectAsList();
+    String version = newest(rows);
+    Map<Integer, BigDecimal[]> byYear = new TreeMap<>();
+    for (Row r : rows) {
+      if (!r.getAs("list_version").equals(version)) {
+        continue;
+      }
+      BigDecimal[] y = byYear.computeIfAbsent(r.<Integer>getAs("year"), k -> new BigDecimal[] {
+          BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO});
+      String exporter = r.getAs("exporter_iso3");
+      BigDecimal usd = r.getAs("usd");
+      y[2] = y[2].add(usd);
+      if (exporter.equals("CHN")) {
+        y[0] = y[0].add(usd);
+        if (r.<Boolean>getAs("is_ic")) {
+          y[4] = y[4].add(usd);
+        }
+      } else if (exporter.equals("HKG")) {
+        y[1] = y[1].add(usd);
+      }
+      if (greaterChina.contains(exporter)) {
+        y[3] = y[3].add(usd);
+      }
+    }
+    List<ExporterYear> exporters = new ArrayList<>();
+    byYear.forEach((year, y) -> exporters.add(new ExporterYear(year, y[0], y[1], y[2], y[3],
+        y[4])));
+    List<OwnStatisticsYear> own = version == null ? List.of() : ownStatistics(
+        toRussia.filter(col("list_version").equalTo(version)
+            .and(col("exporter_iso3").equalTo("CHN"))));
+    String shareVersion = null;
+    List<ShareYear> shares = List.of();
+    List<HubExcess> hubs = List.of();
+    if (supplierShare != null) {
+      List<Row> shareRows = supplierShare.filter(col("importer_iso3")
+              .equalTo(AnalyticsJob.DESTINATION).and(col("period_type").equalTo("year"))
+              .and(col("tier").equalTo("ALL")).and(col("list_id").equalTo(LIST)))
+          .groupBy(col("list_version"), year(col("period")).as("year"))
+          .agg(sum(when(col("supplier_group").equalTo("greater_china"), col("share"))
+              .otherwise(0.0)).as("share"))
+          .collectAsList();
+      shareVersion = newest(shareRows);
+      String v = shareVersion;
+      shares = shareRows.stream().filter(r -> r.getAs("list_version").equals(v))
+          .map(r -> new ShareYear(r.<Integer>getAs("year"), r.<Double>getAs("share")))
+          .sorted(Comparator.comparingInt(ShareYear::year)).toList();
+      hubs = shareVersion == null ? List.of() : hubs(transitSignals, shareVersion, baseline);
+    }
+    return new Figures(version, exporters, own, shareVersion, shares, hubs, baseline);
+  }
+
+  /** The newest list_version among the rows; null when there are none. */
+  private static String newest(List<Row> rows) {
+    return rows.stream().map(r -> r.<String>getAs("list_version"))
+        .max(Comparator.naturalOrder()).orElse(null);
+  }
+
+  /** China customs (GACC) and Comtrade side by side, in the months GACC files cover. */
+  private static List<OwnStatisticsYear> ownStatistics(Dataset<Row> china) {
+    Dataset<Row> gaccMonths = china.filter(col("source").equalTo("gacc"))
+        .select("period").distinct();
+    List<Row> rows = china.filter(col("source").isin("gacc", "comtrade"))
+        .join(gaccMonths, "period")
+        .groupBy(year(col("period")).as("year"), col("source"))
+        .agg(sum("value_usd").as("usd"), countDistinct(col("period")).as("months"))
+        .collectAsList();
+    Map<Integer, Object[]> byYear = new TreeMap<>();
+    for (Row r : rows) {
+      Object[] y = byYear.computeIfAbsent(r.<Integer>getAs("year"),
+          k -> new Object[] {0L, null, null});
+      y[r.getAs("source").equals("gacc") ? 1 : 2] = r.getAs("usd");
+      y[0] = Math.max((Long) y[0], r.<Long>getAs("months"));
+    }
+    List<OwnStatisticsYear> out = new ArrayList<>();
+    byYear.forEach((year, y) -> out.add(new OwnStatisticsYear(year, (Long) y[0],
+        (BigDecimal) y[1], (BigDecimal) y[2])));
+    return out;
+  }
+
+  /**
+   * The three hubs whose CHPL exports to Russia rose most above their baseline after the
+   * window. A hub without trade in the window has no "excess" to speak of and is left out.
+   */
+  private static List<HubExcess> hubs(Dataset<Row> transitSignals, String version,
+      Periods baseline) {
+    Column after = col("period").gt(Date.valueOf(baseline.to().atDay(1)));
+    return transitSignals.filter(col("list_id").equalTo(LIST)
+            .and(col("list_version").equalTo(version)).and(after)
+            .and(col("exports_baseline_usd").gt(0)))
+        .groupBy("hub_iso3")
+        .agg(sum(col("exports_to_russia_usd").minus(col("exports_baseline_usd"))).as("excess"),
+            sum(when(col("is_re_export_signal"), lit(1)).otherwise(lit(0))).as("signals"))
+        .orderBy(col("excess").desc(), col("hub_iso3")).limit(3).collectAsList().stream()
+        .map(r -> new HubExcess(r.getAs("hub_iso3"), r.getAs("excess"),
+            r.<Long>getAs("signals")))
+        .toList();
+  }
+}

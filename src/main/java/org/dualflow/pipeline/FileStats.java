@@ -1,0 +1,54 @@
+package org.dualflow.pipeline;
+
+import java.math.BigDecimal;
+import java.util.Map;
+import org.dualflow.ingest.Ingest;
+import org.dualflow.ingest.Rejection;
+
+/**
+ * One input file's numbers, for the summary, the manifest, the quality report and the gate.
+ * Records are counted once each: {@code read = accepted + rejected + outside}.
+ *
+ * @param read records in the file (the header not counted)
+ * @param accepted records accepted in the run's months (duplicates not among them)
+ * @param rejected records rejected in the run's months, duplicates included
+ * @param outside records of months outside the run's periods, whatever their status
+ * @param undatedRejects rejected records whose month cannot be read
+ * @param countable accepted records that add to sums ({@code is_countable})
+ * @param byReason rejected records by reason code
+ * @param classified countable records that matched a list (each record once)
+ */
+public record FileStats(Ingest.InputRef input, String sha256, long read, long accepted,
+    long rejected, long outside, long undatedRejects, long countable, Map<String, Long> byReason,
+    BigDecimal valueAccepted, BigDecimal valueCountable, long classified,
+    BigDecimal valueClassified) {
+
+  public FileStats {
+    byReason = Map.copyOf(byReason);
+  }
+
+  public long duplicates() {
+    return byReason.getOrDefault(Rejection.DUPLICATE, 0L)
+        + byReason.getOrDefault(Rejection.CONFLICTING_DUPLICATE, 0L);
+  }
+
+  /**
+   * Rejected records other than duplicates, over records in the run's months. Lines whose month
+   * cannot be read count wherever the run is; but a file with nothing dated in the run's months
+   * is not the run's to judge (a monthly run would otherwise fail forever on an old file's one
+   * unreadable line).
+   */
+  public double rejectRatio() {
+    long inScope = read - outside;
+    if (inScope - undatedRejects <= 0) {
+      return 0;
+    }
+    return (double) (rejected - duplicates()) / inScope;
+  }
+
+  /** The same file with what classification found in it. */
+  public FileStats withClassified(long records, BigDecimal value) {
+    return new FileStats(input, sha256, read, accepted, rejected, outside, undatedRejects,
+        countable, byReason, valueAccepted, valueCountable, records, value);
+  }
+}

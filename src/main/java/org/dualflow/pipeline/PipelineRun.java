@@ -1,0 +1,441 @@
+package org.dualflow.pipeline;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.dualflow.analytics.AnalyticsJob;
+import org.dualflow.analytics.FlowsMonthly;
+import org.dualflow.analytics.Headlines;
+import org.dualflow.classify.Classifier;
+import org.dualflow.ingest.Ingest;
+import org.dualflow.ingest.Ingested;
+import org.dualflow.ingest.ReadPass;
+import org.dualflow.ingest.Rejection;
+import org.dualflow.ingest.Survey;
+import org.dualflow.publish.Catalog;
+import org.dualflow.publish.RunManifest;
+import org.dualflow.publish.Warehouse;
+import org.dualflow.publish.WarehouseLock;
+import org.dualflow.schema.TableSchema;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * One run, stage by stage: survey the input, count every file, check the quality gate, write
+ * {@code trade_records} and {@code rejected_records}, classify, aggregate, compute the
+ * analytics tables, publish, register, and read back the headline figures. Each stage is a
+ * method returning what the next ones need. Reading and writing happen here; the
+ * transformations it calls are pure.
+ *
+ * <p>A run holds the warehouse's lock ({@link WarehouseLock}) from before it looks at earlier
+ * runs' leftovers until it has cleaned up. A run that fails before its commit point publishes
+ * its quality report and a {@code failed} manifest row, and nothing else.
+ */
+final class PipelineRun {
+
+  private static final Logger LOG = LogManager.getLogger(PipelineRun.class);
+
+  static final List<String> CORE_TABLES = List.of("trade_records", "rejected_records",
+      "dual_use_flows", "flows_monthly");
+
+  private final SparkSession spark;
+  private final JobConfig config;
+  private final PreparedRun prepared;
+  private final String runId;
+  private final Instant started = Instant.now();
+  private final RunManifest manifest;
+  private final Warehouse warehouse;
+  private final Map<String, TableSchema> schemas = new LinkedHashMap<>();
+  private final Map<String, String> hadoopConf = new HashMap<>();
+  private final Stopwatch watch = new Stopwatch();
+  /** The files as counted so far: what a failed run's quality report shows. */
+  private List<FileStats> counted = List.of();
+  /** Set once the survey ran: its cached rows are released however the run ends. */
+  private Surveyed surveyed;
+
+  PipelineRun(SparkSession spark, JobConfig config, PreparedRun prepared, String runId) {
+    this.spark = spark;
+    this.config = config;
+    this.prepared = prepared;
+    this.runId = runId;
+    this.manifest = new RunManifest(runId, config.jobFile().toString(), config.settings(),
+        started);
+    this.warehouse = new Warehouse(spark, config.warehouse(), runId);
+    for (String t : CORE_TABLES) {
+      schemas.put(t, TableSchema.load(t));
+    }
+    spark.sparkContext().hadoopConfiguration().forEach(e ->
+        hadoopConf.put(e.getKey(), e.getValue()));
+  }
+
+  /** What the survey found: the run's months, the duplicates and every file's counts. */
+  record Surveyed(Dataset<Row> rows, List<String> files, List<YearMonth> runMonths,
+      Dataset<Row> duplicates, List<FileStats> counts, List<YearMonth> months) {
+
+    /** Partition values of the run's months: dates for most tables. */
+    List<String> dateKeys() {
+      return months.stream().map(m -> m.atDay(1).toString()).toList();
+    }
+
+    /** Partition values of rejected_records: months, and "unknown" for undated lines. */
+    List<String> rejectKeys() {
+      List<String> keys = new ArrayList<>(months.stream().map(YearMonth::toString).toList());
+      keys.add("unknown");
+      return keys;
+    }
+  }
+
+  /** Matches written to dual_use_flows, the distinct records among them, concordance ones. */
+  record Classified(long matches, long records, long hsMapped) {
+  }
+
+  RunResult execute() throws Exception {
+    try (WarehouseLock lock = warehouse.lock()) {
+      try {
+        recoverEarlierRuns();
+        surveyed = survey();
+        warehouse.stageAbandonedManifest(manifest.toRow("failed", "abandoned: the run stopped "
+            + "(killed or crashed) before it published; nothing of it was published", null,
+            Pipeline.appVersion(), spark.version()));
+        QualityGate.check(counted, config.maxRejectRatio(), runId);
+        long trade = writeTradeRecords(surveyed);
+        long rejected = writeRejectedRecords(surveyed);
+        Classified classified = classify();
+        long monthly = aggregate();
+        Map<String, Long> analytics = analytics(surveyed);
+        publish(surveyed, Map.of("trade_records", trade, "rejected_records", rejected,
+            "dual_use_flows", classified.matches(), "flows_monthly", monthly), analytics);
+        registerInCatalog();
+        Headlines.Figures headlines = headlines(surveyed, !analytics.isEmpty());
+        Map<String, Long> byReason = new TreeMap<>();
+        counted.forEach(f -> f.byReason().forEach((k, v) -> byReason.merge(k, v, Long::sum)));
+        double seconds = (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0;
+        return new RunResult(runId, manifest, counted, byReason,
+            surveyed.months().stream().map(YearMonth::toString).toList(), classified.records(),
+            classified.hsMapped(), headlines, seconds);
+      } catch (Exception e) {
+        // Exception, not RuntimeException: a failed Spark job arrives as a checked
+        // SparkException.
+        recordFailure(e);
+        throw e;
+      } finally {
+        if (surveyed != null) {
+          surveyed.rows().unpersist();
+          surveyed.duplicates().unpersist();
+        }
+        warehouse.cleanUp();
+      }
+    }
+  }
+
+  /** Completes or removes what earlier runs that died left behind. */
+  private void recoverEarlierRuns() {
+    for (String other : warehouse.recover()) {
+      LOG.warn("Cleaned up after run {}, which stopped before it finished (see run_manifest)",
+          other);
+    }
+  }
+
+  /**
+   * The survey: per-file tallies and fixed-width keys for the duplicate check. Each table then
+   * reads the files again, in full (parsing is cheap, caching wide rows is not; see Survey and
+   * ReadPass). The survey's rows stay cached until the rejected lines are known.
+   */
+  private Surveyed survey() {
+    spark.sparkContext().setJobDescription("ingest: read, check and de-duplicate input");
+    List<String> files = prepared.inputs().stream().map(Ingest.InputRef::uri).sorted().toList();
+    Dataset<Row> rows = Ingest.read(spark, prepared.inputs(), prepared.formats(), hadoopConf,
+        ReadPass.survey(files)).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      List<Row> tallies = Survey.tallies(rows);
+      // The months this run answers for; null: every month present (last:N needs the input's).
+      List<YearMonth> runMonths = null;
+      if (config.periods().isLatest()) {
+        runMonths = config.periods().resolve(Survey.acceptedMonths(tallies));
+      } else if (!config.periods().isAll()) {
+        runMonths = config.periods().months();
+      }
+      Dataset<Row> duplicates = Survey.duplicates(rows, runMonths, files);
+      FileAccounting.Result result = FileAccounting.count(prepared.inputs(), files,
+          Survey.Files.of(tallies), Survey.duplicateTallies(rows, runMonths, duplicates),
+          runMonths);
+      counted = result.files();
+      for (FileStats f : counted) {
+        manifest.input(new RunManifest.Input(f.input().source(), f.input().uri(),
+            f.input().sizeBytes(), f.sha256(), f.read(), f.accepted(), f.rejected(),
+            f.outside()));
+      }
+      List<YearMonth> months = runMonths == null ? List.copyOf(result.present()) : runMonths;
+      manifest.periods(months.stream().map(YearMonth::toString).toList());
+      LOG.info("Stage ingest: {} files, {} records read, {} accepted, {} rejected, {} outside "
+          + "the periods ({})", counted.size(), total(FileStats::read),
+          total(FileStats::accepted), total(FileStats::rejected), total(FileStats::outside),
+          watch.lap());
+      return new Surveyed(rows, files, runMonths, duplicates, counted, months);
+    } catch (RuntimeException e) {
+      rows.unpersist();
+      throw e;
+    }
+  }
+
+  private long total(java.util.function.ToLongFunction<FileStats> count) {
+    return counted.stream().mapToLong(count).sum();
+  }
+
+  /** The input read again with {@code pass}, marked as the survey marked it. */
+  private Dataset<Row> readAgain(Surveyed surveyed, ReadPass pass) {
+    Dataset<Row> read = Ingest.read(spark, prepared.inputs(), prepared.formats(), hadoopConf,
+        pass);
+    return Ingest.markDuplicates(Ingest.withPeriodScope(read, surveyed.runMonths()),
+        surveyed.duplicates());
+  }
+
+  private Map<String, String> digests() {
+    Map<String, String> digests = new HashMap<>();
+    counted.forEach(f -> digests.put(f.input().uri(), f.sha256()));
+    return digests;
+  }
+
+  /** The accepted records, read again; the rows written must be the ones the survey counted. */
+  private long writeTradeRecords(Surveyed surveyed) {
+    spark.sparkContext().setJobDescription("write trade_records");
+    Dataset<Row> accepted = readAgain(surveyed, ReadPass.accepted(digests()))
+        .filter(col("row_status").equalTo(Ingested.ACCEPTED))
+        .withColumn("run_id", lit(runId));
+    long rows = checkWritten("trade_records", warehouse.stage(schemas.get("trade_records"),
+        accepted), total(FileStats::accepted));
+    LOG.info("Stage trade_records: {} rows ({})", rows, watch.lap());
+    return rows;
+  }
+
+  /**
+   * The rejected records: only the lines the survey rejected are parsed again. Once they are
+   * known, the survey has given all it has (the duplicates are cached apart).
+   */
+  private long writeRejectedRecords(Surveyed surveyed) {
+    spark.sparkContext().setJobDescription("write rejected_records");
+    Map<String, Long> rejectedByFile = new HashMap<>();
+    counted.forEach(f -> rejectedByFile.put(f.input().uri(), f.rejected()));
+    Broadcast<ReadPass.Lines> lines = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .broadcast(Survey.rejectedLines(surveyed.rows(), surveyed.runMonths(),
+            surveyed.duplicates(), surveyed.files(), rejectedByFile));
+    surveyed.rows().unpersist();
+    try {
+      long rows = checkWritten("rejected_records", warehouse.stage(
+          schemas.get("rejected_records"), readAgain(surveyed, ReadPass.rejected(digests(), lines))
+              .filter(col("row_status").equalTo(Ingested.REJECTED))
+              .withColumn("run_id", lit(runId))), total(FileStats::rejected));
+      LOG.info("Stage rejected_records: {} rows ({})", rows, watch.lap());
+      return rows;
+    } finally {
+      lines.destroy();
+    }
+  }
+
+  /**
+   * The input was read again to write a table: this is where a lost or extra row would show.
+   */
+  private static long checkWritten(String table, long written, long expected) {
+    if (written != expected) {
+      throw new IllegalStateException("Conservation broken: " + written + " rows staged for "
+          + table + " but the survey counted " + expected);
+    }
+    return written;
+  }
+
+  /**
+   * {@code dual_use_flows}, classified from {@code trade_records} as written (only the columns
+   * classification needs are read back), and what it found in each file.
+   */
+  private Classified classify() {
+    spark.sparkContext().setJobDescription("classify into dual_use_flows");
+    long matches = warehouse.stage(schemas.get("dual_use_flows"), Classifier.classify(
+        warehouse.readStaged(schemas.get("trade_records")), prepared.matchTable()));
+    // Per file in one pass: records classified (each once, whatever lists it matched), their
+    // value, and the concordance matches.
+    List<Row> perFile = warehouse.readStaged(schemas.get("dual_use_flows"))
+        .groupBy("source_file", "record_id")
+        .agg(first("value_usd").as("usd"),
+            count(when(col("is_hs_mapped"), lit(1))).as("mapped"))
+        .groupBy("source_file")
+        .agg(count(lit(1)).as("records"), sum("usd").as("usd"), sum("mapped").as("mapped"))
+        .collectAsList();
+    Map<String, Row> byFile = new HashMap<>();
+    perFile.forEach(r -> byFile.put(r.getAs("source_file"), r));
+    long records = 0;
+    long mapped = 0;
+    List<FileStats> withClassified = new ArrayList<>();
+    for (FileStats f : counted) {
+      Row r = byFile.get(f.input().uri());
+      withClassified.add(r == null ? f : f.withClassified(r.<Long>getAs("records"),
+          r.getAs("usd")));
+      records += r == null ? 0 : r.<Long>getAs("records");
+      mapped += r == null ? 0 : r.<Long>getAs("mapped");
+    }
+    counted = List.copyOf(withClassified);
+    LOG.info("Stage dual_use_flows: {} matches of {} records ({})", matches, records,
+        watch.lap());
+    return new Classified(matches, records, mapped);
+  }
+
+  /** {@code flows_monthly}, one file per month. */
+  private long aggregate() {
+    spark.sparkContext().setJobDescription("aggregate flows_monthly");
+    long rows = warehouse.stage(schemas.get("flows_monthly"), FlowsMonthly.from(
+            warehouse.readStaged(schemas.get("dual_use_flows")))
+        .repartition(col("period")).withColumn("run_id", lit(runId)));
+    LOG.info("Stage flows_monthly: {} rows ({})", rows, watch.lap());
+    return rows;
+  }
+
+  /**
+   * The analytics tables over the warehouse as it will be: other runs' months plus this run's.
+   * Empty when analytics are off.
+   */
+  private Map<String, Long> analytics(Surveyed surveyed) {
+    Map<String, Long> written = new LinkedHashMap<>();
+    if (!config.settings().get(JobKey.ANALYTICS_ENABLED.key()).equals("true")) {
+      LOG.info("Stage analytics: skipped (analytics.enabled=false)");
+      return written;
+    }
+    spark.sparkContext().setJobDescription("analytics tables");
+    try (AnalyticsJob.Tables tables = AnalyticsJob.tables(
+        warehouse.futureView(schemas.get("flows_monthly"), surveyed.dateKeys()),
+        warehouse.futureView(schemas.get("dual_use_flows"), surveyed.dateKeys()),
+        prepared.reference(), config.analytics())) {
+      for (Map.Entry<String, Dataset<Row>> a : tables.byName().entrySet()) {
+        TableSchema schema = TableSchema.load(a.getKey());
+        Dataset<Row> rows = a.getValue();
+        if (!schema.partitionColumns().isEmpty()) {
+          // Small tables: one file per month, not one per task and month.
+          rows = rows.repartition(col(schema.partitionColumns().get(0)));
+        }
+        written.put(a.getKey(), warehouse.stage(schema, rows));
+      }
+    }
+    LOG.info("Stage analytics: {} ({})", written, watch.lap());
+    return written;
+  }
+
+  /** Plans every move, stages the report and manifest, and passes the commit point. */
+  private void publish(Surveyed surveyed, Map<String, Long> core, Map<String, Long> analytics) {
+    for (String t : CORE_TABLES) {
+      List<String> scope = t.equals("rejected_records") ? surveyed.rejectKeys()
+          : surveyed.dateKeys();
+      List<String> replaced = warehouse.planPublish(schemas.get(t), scope);
+      manifest.table(new RunManifest.Table(t, core.get(t), replaced));
+    }
+    for (Map.Entry<String, Long> a : analytics.entrySet()) {
+      warehouse.planReplace(TableSchema.load(a.getKey()));
+      manifest.table(new RunManifest.Table(a.getKey(), a.getValue(), List.of("all")));
+    }
+    stageQualityReport(null);
+    stageManifest("succeeded", null);
+    // The commit point: from here on the run is published, now or by the next run.
+    warehouse.commit();
+    LOG.info("Stage publish: {} tables, {} months ({})", CORE_TABLES.size() + analytics.size(),
+        surveyed.months().size(), watch.lap());
+  }
+
+  /** A failed run publishes only the report of what it read and its manifest row. */
+  private void recordFailure(Exception e) {
+    if (warehouse.isCommitted()) {
+      return;
+    }
+    try {
+      warehouse.discardPlan();
+      if (!counted.isEmpty()) {
+        stageQualityReport(config.maxRejectRatio());
+      }
+      stageManifest("failed", Pipeline.oneLine(e));
+      warehouse.commit();
+    } catch (RuntimeException again) {
+      LOG.warn("Cannot record the failed run in run_manifest: {}", again.getMessage());
+    }
+  }
+
+  private void stageQualityReport(Double limit) {
+    TableSchema schema = TableSchema.load("quality_report");
+    List<Row> rows = new ArrayList<>();
+    for (FileStats f : counted) {
+      rows.add(RowFactory.create(runId, f.input().source(), f.input().uri(), f.read(),
+          f.accepted(), f.rejected(), f.duplicates(), f.outside(),
+          CollectionConverters.asScala(new TreeMap<>(f.byReason())),
+          f.byReason().getOrDefault(Rejection.UNKNOWN_COUNTRY, 0L), f.rejectRatio(),
+          f.countable(), f.countable() - f.classified(), f.valueAccepted(), f.valueCountable(),
+          f.valueClassified(), QualityGate.isOver(f, limit) ? "over_limit" : "ok"));
+    }
+    warehouse.stage(schema, spark.createDataFrame(rows, schema.schema()).coalesce(1));
+    warehouse.planPublish(schema, List.of());
+  }
+
+  private void stageManifest(String status, String reason) {
+    TableSchema schema = TableSchema.load("run_manifest");
+    Row row = manifest.toRow(status, reason, Instant.now(), Pipeline.appVersion(),
+        spark.version());
+    warehouse.stage(schema, spark.createDataFrame(List.of(row), schema.schema()).coalesce(1));
+    warehouse.planPublish(schema, List.of());
+  }
+
+  /**
+   * With a metastore (or catalog.register=true), every table is registered by name. The data is
+   * published by then: a registration failure is reported, not a reason to fail the run.
+   */
+  private void registerInCatalog() {
+    String register = config.settings().get(JobKey.CATALOG_REGISTER.key());
+    if (register.equals("false") || (register.equals("auto") && !Catalog.hasMetastore(spark))) {
+      return;
+    }
+    String database = config.settings().get(JobKey.CATALOG_DATABASE.key());
+    try {
+      Catalog.register(spark, database, warehouse.root(),
+          TableSchema.ALL.stream().map(TableSchema::load).toList());
+    } catch (RuntimeException e) {
+      LOG.warn("The tables are published but not registered in catalog database {}: {}",
+          database, Pipeline.oneLine(e));
+    }
+  }
+
+  /** The summary's headline figures, from the tables as published. */
+  private Headlines.Figures headlines(Surveyed surveyed, boolean withAnalytics) {
+    spark.sparkContext().setJobDescription("headline figures");
+    return Headlines.of(warehouse.readPublished(TableSchema.load("flows_monthly")),
+        withAnalytics ? warehouse.readPublished(TableSchema.load("supplier_share")) : null,
+        withAnalytics ? warehouse.readPublished(TableSchema.load("transit_signals")) : null,
+        prepared.reference().groups().all(), surveyed.months(),
+        config.analytics().baseline());
+  }
+
+  /** Wall-clock laps for the stage log lines. */
+  static final class Stopwatch {
+    private long last = System.nanoTime();
+
+    String lap() {
+      long now = System.nanoTime();
+      String s = String.format("%.1f s", (now - last) / 1e9);
+      last = now;
+      return s;
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package org.dualflow.pipeline;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.dualflow.publish.NioLocalFileSystem;
+
+/**
+ * The Spark settings dualflow needs, applied only where the user (spark-submit, --conf) set
+ * nothing. The master is never among them.
+ */
+public final class SparkSettings {
+
+  public static final Map<String, String> DEFAULTS = Map.of(
+      "spark.sql.session.timeZone", "UTC",
+      "spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS",
+      "spark.sql.sources.partitionOverwriteMode", "static",
+      // The survey of the input is cached and read a few times; compressing the cache makes
+      // Spark gather dictionary and run-length statistics over every value of every column
+      // (a tenth of the job's CPU when it cached whole rows) for memory it spills anyway.
+      "spark.sql.inMemoryColumnarStorage.compressed", "false",
+      // Tables are partitioned by month: a few hundred folders over decades. Above 32 folders
+      // Spark lists them with a Spark job of its own (a few hundred milliseconds each time a
+      // table is read) where the driver lists them in milliseconds.
+      "spark.sql.sources.parallelPartitionDiscovery.threshold", "1024",
+      "spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName());
+
+  private SparkSettings() {
+  }
+
+  /**
+   * Hadoop settings as Spark will see them: defaults plus spark.hadoop.* properties. Input
+   * discovery uses them before Spark starts; since Hadoop caches one file system per scheme,
+   * they must agree with the session's.
+   */
+  public static Configuration hadoopConf() {
+    Configuration conf = new Configuration();
+    Map<String, String> spark = new HashMap<>(DEFAULTS);
+    Properties sys = System.getProperties();
+    sys.stringPropertyNames().forEach(name -> spark.put(name, sys.getProperty(name)));
+    spark.forEach((name, value) -> {
+      if (name.startsWith("spark.hadoop.")) {
+        conf.set(name.substring("spark.hadoop.".length()), value);
+      }
+    });
+    return conf;
+  }
+
+  /** The session, configured by spark-submit, with {@link #DEFAULTS} where unset. */
+  public static SparkSession session(String appName) {
+    SparkConf conf = new SparkConf().setIfMissing("spark.app.name", appName);
+    DEFAULTS.forEach(conf::setIfMissing);
+    if (conf.get("spark.master", "local").startsWith("local")) {
+      // Spark SQL would otherwise leave an empty spark-warehouse/ wherever the job was started;
+      // dualflow's tables live in the job's own warehouse, not in Spark's.
+      conf.setIfMissing("spark.sql.warehouse.dir", Path.of(System.getProperty("java.io.tmpdir"),
+          "dualflow-spark-warehouse").toUri().toString());
+    }
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+}
