@@ -16,6 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -224,7 +229,7 @@ final class PipelineRun {
         .filter(col("row_status").equalTo(Ingested.ACCEPTED))
         .withColumn("run_id", lit(runId));
     long rows = checkWritten("trade_records", warehouse.stage(schemas.get("trade_records"),
-        accepted), total(FileStats::accepted));
+        byMonthWhenSmall(accepted)), total(FileStats::accepted));
     LOG.info("Stage trade_records: {} rows ({})", rows, watch.lap());
     return rows;
   }
@@ -254,6 +259,20 @@ final class PipelineRun {
   }
 
   /**
+   * Runs whose input holds at most this many accepted records write their record tables one
+   * file per month. Otherwise each reading task writes a file for every month it holds: with
+   * files spanning years (the sample's span six), that is hundreds of small files that every
+   * later read opens, and a shuffle of every record would cost more than it saves.
+   */
+  static final long SMALL_RUN_RECORDS = 1_000_000;
+
+  /** {@code rows} in one partition per month when the run is small (see SMALL_RUN_RECORDS). */
+  private Dataset<Row> byMonthWhenSmall(Dataset<Row> rows) {
+    return total(FileStats::accepted) <= SMALL_RUN_RECORDS ? rows.repartition(col("period"))
+        : rows;
+  }
+
+  /**
    * The input was read again to write a table: this is where a lost or extra row would show.
    */
   private static long checkWritten(String table, long written, long expected) {
@@ -270,8 +289,9 @@ final class PipelineRun {
    */
   private Classified classify() {
     spark.sparkContext().setJobDescription("classify into dual_use_flows");
-    long matches = warehouse.stage(schemas.get("dual_use_flows"), Classifier.classify(
-        warehouse.readStaged(schemas.get("trade_records")), prepared.matchTable()));
+    long matches = warehouse.stage(schemas.get("dual_use_flows"), byMonthWhenSmall(
+        Classifier.classify(warehouse.readStaged(schemas.get("trade_records")),
+            prepared.matchTable())));
     // Per file in one pass: records classified (each once, whatever lists it matched), their
     // value, and the concordance matches.
     List<Row> perFile = warehouse.readStaged(schemas.get("dual_use_flows"))
@@ -313,7 +333,7 @@ final class PipelineRun {
    * The analytics tables over the warehouse as it will be: other runs' months plus this run's.
    * Empty when analytics are off.
    */
-  private Map<String, Long> analytics(Surveyed surveyed) {
+  private Map<String, Long> analytics(Surveyed surveyed) throws Exception {
     Map<String, Long> written = new LinkedHashMap<>();
     if (!config.settings().get(JobKey.ANALYTICS_ENABLED.key()).equals("true")) {
       LOG.info("Stage analytics: skipped (analytics.enabled=false)");
@@ -324,18 +344,52 @@ final class PipelineRun {
         warehouse.futureView(schemas.get("flows_monthly"), surveyed.dateKeys()),
         warehouse.futureView(schemas.get("dual_use_flows"), surveyed.dateKeys()),
         prepared.reference(), config.analytics())) {
-      for (Map.Entry<String, Dataset<Row>> a : tables.byName().entrySet()) {
-        TableSchema schema = TableSchema.load(a.getKey());
-        Dataset<Row> rows = a.getValue();
-        if (!schema.partitionColumns().isEmpty()) {
-          // Small tables: one file per month, not one per task and month.
-          rows = rows.repartition(col(schema.partitionColumns().get(0)));
-        }
-        written.put(a.getKey(), warehouse.stage(schema, rows));
-      }
+      Map<String, Callable<Long>> writes = new LinkedHashMap<>();
+      tables.byName().forEach((name, rows) -> writes.put(name, () -> {
+        TableSchema schema = TableSchema.load(name);
+        // Small tables: one file per month, not one per task and month.
+        return warehouse.stage(schema, schema.partitionColumns().isEmpty() ? rows
+            : rows.repartition(col(schema.partitionColumns().get(0))));
+      }));
+      written.putAll(concurrently("analytics", writes));
     }
     LOG.info("Stage analytics: {} ({})", written, watch.lap());
     return written;
+  }
+
+  /**
+   * Runs independent Spark actions from several driver threads at once, each with its own job
+   * description. The analytics tables are many small jobs whose time goes to scheduling and
+   * planning more than to computing: run one after another, the cores mostly wait. Returns the
+   * results by name, in the given order; the first failure cancels the others and is thrown.
+   */
+  private <T> Map<String, T> concurrently(String stage, Map<String, Callable<T>> actions)
+      throws Exception {
+    String group = runId + "-" + stage;
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(actions.size(), 4));
+    try {
+      Map<String, Future<T>> running = new LinkedHashMap<>();
+      actions.forEach((name, action) -> running.put(name, pool.submit(() -> {
+        spark.sparkContext().setJobGroup(group, stage + ": " + name, true);
+        try {
+          return action.call();
+        } finally {
+          spark.sparkContext().clearJobGroup();
+        }
+      })));
+      Map<String, T> results = new LinkedHashMap<>();
+      for (Map.Entry<String, Future<T>> r : running.entrySet()) {
+        try {
+          results.put(r.getKey(), r.getValue().get());
+        } catch (ExecutionException e) {
+          spark.sparkContext().cancelJobGroup(group);
+          throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** Plans every move, stages the report and manifest, and passes the commit point. */
