@@ -1,7 +1,9 @@
 package org.dualflow.pipeline;
 
 import java.math.BigDecimal;
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 import org.dualflow.ingest.Ingest;
 import org.dualflow.ingest.Rejection;
 
@@ -15,7 +17,7 @@ import org.dualflow.ingest.Rejection;
  * @param outside records of months outside the run's periods, whatever their status
  * @param undatedRejects rejected records whose month cannot be read
  * @param countable accepted records that add to sums ({@code is_countable})
- * @param byReason rejected records by reason code
+ * @param byReason rejected records by reason code, in code order
  * @param classified countable records that matched a list (each record once)
  */
 public record FileStats(Ingest.InputRef input, String sha256, long read, long accepted,
@@ -24,7 +26,7 @@ public record FileStats(Ingest.InputRef input, String sha256, long read, long ac
     BigDecimal valueClassified) {
 
   public FileStats {
-    byReason = Map.copyOf(byReason);
+    byReason = Collections.unmodifiableSortedMap(new TreeMap<>(byReason));
   }
 
   public long duplicates() {

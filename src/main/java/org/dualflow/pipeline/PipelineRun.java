@@ -435,7 +435,7 @@ final class PipelineRun {
     for (FileStats f : counted) {
       rows.add(RowFactory.create(runId, f.input().source(), f.input().uri(), f.read(),
           f.accepted(), f.rejected(), f.duplicates(), f.outside(),
-          CollectionConverters.asScala(new TreeMap<>(f.byReason())),
+          CollectionConverters.asScala(f.byReason()),
           f.byReason().getOrDefault(Rejection.UNKNOWN_COUNTRY, 0L), f.rejectRatio(),
           f.countable(), f.countable() - f.classified(), f.valueAccepted(), f.valueCountable(),
           f.valueClassified(), QualityGate.isOver(f, limit) ? "over_limit" : "ok"));
