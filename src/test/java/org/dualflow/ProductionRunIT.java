@@ -34,10 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProductionRunIT {
 
-  /** Tables a run writes for its months or recomputes; the run logs (manifest, report) grow. */
-  private static final List<String> DATA_TABLES = TableSchema.ALL.stream()
-      .filter(t -> !t.equals("run_manifest") && !t.equals("quality_report")).toList();
-
   /** March 2022: one tier-1 line (1,234.56) and one line of a code on no list. */
   static final String C = EndToEndIT.HEADER + "\n"
       + "M,2022,3,202203,156,CHN,X,643,RUS,0,H6,854231,6,C00,0,0,kg,2,2,1234.56\n"
@@ -54,17 +50,17 @@ class ProductionRunIT {
     Path full = Files.createDirectories(dir.resolve("full"));
     job(full, "");
     ok(Launcher.run(full, "run", "job.properties"));
-    fullRun = snapshot(full.resolve("wh"));
+    fullRun = WarehouseSnapshot.of(full.resolve("wh"));
   }
 
   @Test
   void runningTheSameJobTwiceGivesTheSameTablesRowByRow(@TempDir Path dir) throws Exception {
     job(dir, "");
     ok(Launcher.run(dir, "run", "job.properties"));
-    Map<String, List<String>> first = snapshot(dir.resolve("wh"));
+    Map<String, List<String>> first = WarehouseSnapshot.of(dir.resolve("wh"));
     ok(Launcher.run(dir, "run", "job.properties"));
-    assertSameTables(snapshot(dir.resolve("wh")), first);
-    assertSameTables(first, fullRun);
+    WarehouseSnapshot.assertSame(WarehouseSnapshot.of(dir.resolve("wh")), first);
+    WarehouseSnapshot.assertSame(first, fullRun);
     assertThat(rows(dir.resolve("wh"), "run_manifest", "status")).containsExactly(
         "succeeded", "succeeded");
   }
@@ -74,7 +70,7 @@ class ProductionRunIT {
     job(dir, "");
     ok(Launcher.run(dir, "run", "job.properties", "--set", "periods=2021-12..2022-01"));
     ok(Launcher.run(dir, "run", "job.properties", "--set", "periods=2022-01..2022-02"));
-    assertSameTables(snapshot(dir.resolve("wh")), fullRun);
+    WarehouseSnapshot.assertSame(WarehouseSnapshot.of(dir.resolve("wh")), fullRun);
   }
 
   @Test
@@ -106,7 +102,7 @@ class ProductionRunIT {
     job(dir, "");
     ok(Launcher.run(dir, "run", "job.properties"));
     Path wh = dir.resolve("wh");
-    Map<String, List<String>> before = snapshot(wh);
+    Map<String, List<String>> before = WarehouseSnapshot.of(wh);
     Files.writeString(inputs.resolve("c.csv"), C);
     try {
       Path out = dir.resolve("killed.out");
@@ -125,7 +121,7 @@ class ProductionRunIT {
       job.waitFor(1, TimeUnit.MINUTES);
       assertThat(Files.readString(out)).doesNotContain("succeeded");
 
-      assertSameTables(snapshot(wh), before);
+      WarehouseSnapshot.assertSame(WarehouseSnapshot.of(wh), before);
       assertThat(list(staging)).hasSize(1);                        // what the killed run left
 
       Launcher.Result next = Launcher.run(dir, "run", "job.properties");
@@ -135,7 +131,7 @@ class ProductionRunIT {
       Path clean = Files.createDirectories(dir.resolve("clean"));
       job(clean, "");
       ok(Launcher.run(clean, "run", "job.properties"));
-      assertSameTables(snapshot(wh), snapshot(clean.resolve("wh")));
+      WarehouseSnapshot.assertSame(WarehouseSnapshot.of(wh), WarehouseSnapshot.of(clean.resolve("wh")));
       assertThat(rows(wh, "flows_monthly", "cast(value_usd as string)",
           "period = DATE'2022-03-01'")).containsExactly("1234.56");
       assertThat(rows(wh, "run_manifest", "status || ' ' || coalesce(status_reason, '')"))
@@ -177,54 +173,5 @@ class ProductionRunIT {
     }
     return t.selectExpr(expr).collectAsList().stream().map(r -> r.getString(0)).sorted()
         .toList();
-  }
-
-  /** Row-by-row equality of two snapshots, failing with the tables and rows that differ. */
-  static void assertSameTables(Map<String, List<String>> actual,
-      Map<String, List<String>> expected) {
-    List<String> problems = new ArrayList<>();
-    for (String table : expected.keySet()) {
-      List<String> a = actual.getOrDefault(table, List.of());
-      List<String> e = expected.get(table);
-      if (!a.equals(e)) {
-        List<String> missing = new ArrayList<>(e);
-        missing.removeAll(a);
-        List<String> extra = new ArrayList<>(a);
-        extra.removeAll(e);
-        problems.add(table + ": " + a.size() + " rows, expected " + e.size() + "; missing "
-            + missing.stream().limit(3).toList() + "; unexpected "
-            + extra.stream().limit(3).toList());
-      }
-    }
-    assertThat(problems).as("tables that differ").isEmpty();
-  }
-
-  /**
-   * Every data table as sorted JSON lines, run_id left out; maps and arrays sorted, since
-   * their element order is not part of the data.
-   */
-  static Map<String, List<String>> snapshot(Path wh) {
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    for (String name : DATA_TABLES) {
-      TableSchema table = TableSchema.load(name);
-      List<Column> cols = new ArrayList<>();
-      for (StructField f : table.schema().fields()) {
-        if (f.name().equals("run_id")) {
-          continue;
-        }
-        Column c = col(f.name());
-        if (f.dataType() instanceof MapType) {
-          c = array_sort(map_entries(c));
-        } else if (f.dataType() instanceof ArrayType) {
-          c = array_sort(c);
-        }
-        cols.add(c.as(f.name()));
-      }
-      out.put(name, SparkTestSession.get().read().schema(table.schema())
-          .parquet(wh.resolve(name).toString())
-          .select(to_json(struct(cols.toArray(Column[]::new)))).collectAsList().stream()
-          .map(r -> r.getString(0)).sorted().toList());
-    }
-    return out;
   }
 }

@@ -63,7 +63,7 @@ class StandaloneClusterIT {
     Files.writeString(local.resolve("job.properties"), job());
     Launcher.Result r = Launcher.run(local, "run", "job.properties");
     assertThat(r.exitCode()).as(r.stderr()).isZero();
-    localRun = ProductionRunIT.snapshot(local.resolve("wh"));
+    localRun = WarehouseSnapshot.of(local.resolve("wh"));
   }
 
   @AfterAll
@@ -86,7 +86,7 @@ class StandaloneClusterIT {
     Launcher.Result r = Launcher.run(dir, "run", "job.properties", "--master", masterUrl,
         "--conf", "spark.executor.memory=1g");
     assertThat(r.exitCode()).as(r.stderr()).isZero();
-    ProductionRunIT.assertSameTables(ProductionRunIT.snapshot(dir.resolve("wh")), localRun);
+    WarehouseSnapshot.assertSame(WarehouseSnapshot.of(dir.resolve("wh")), localRun);
     // The work ran on the cluster's executors, not in the driver.
     assertThat(executorLogs()).isNotEmpty();
   }
@@ -113,7 +113,7 @@ class StandaloneClusterIT {
     lost.destroyForcibly();
     assertThat(job.waitFor(10, TimeUnit.MINUTES)).isTrue();
     assertThat(job.exitValue()).as(Files.readString(err)).isZero();
-    ProductionRunIT.assertSameTables(ProductionRunIT.snapshot(dir.resolve("wh")), localRun);
+    WarehouseSnapshot.assertSame(WarehouseSnapshot.of(dir.resolve("wh")), localRun);
   }
 
   private static String job() {

@@ -41,9 +41,9 @@ public final class AnalyticsJob {
   public static Tables tables(Dataset<Row> flowsMonthly,
       Dataset<Row> dualUseFlows, org.dualflow.reference.ReferenceData reference,
       AnalyticsSettings settings) {
-    Dataset<Row> best = FlowViews.bestSources(flowsMonthly, settings.sourcePriority());
-    Dataset<Row> factors = FlowViews.cifFobFactors(best, settings);
-    Dataset<Row> fob = FlowViews.fobFlows(best, factors, settings).cache();
+    Dataset<Row> cells = FlowViews.cells(flowsMonthly, settings.sourcePriority());
+    Dataset<Row> fob = FlowViews.fobFlows(cells, FlowViews.cifFobFactors(cells, settings),
+        settings).cache();
     Dataset<Row> corridors = CorridorMonthly.from(fob, reference.corridors()).cache();
     Map<String, Set<String>> supplierGroups = new LinkedHashMap<>();
     for (String g : new String[] {"eu27", "transit_hubs", "greater_china"}) {
@@ -58,10 +58,11 @@ public final class AnalyticsJob {
         reference.groups().members("transit_hubs"), reference.groups().members("greater_china"),
         DESTINATION, settings.baseline(), settings.transitThreshold()));
     out.put("unit_value_outliers", UnitValueOutliers.from(dualUseFlows, settings));
-    Dataset<Row> shipments = dualUseFlows.filter(col("shipper").isNotNull()
-        .or(col("consignee").isNotNull()).or(col("manufacturer").isNotNull()));
-    out.put("entity_summary", EntitySummary.summary(shipments));
-    out.put("entity_concentration", EntitySummary.concentration(shipments));
-    return new Tables(out, List.of(fob, corridors));
+    // Both entity tables aggregate the firms of shipment-level records several ways: found once.
+    Dataset<Row> roles = EntitySummary.roles(dualUseFlows.filter(col("shipper").isNotNull()
+        .or(col("consignee").isNotNull()).or(col("manufacturer").isNotNull()))).cache();
+    out.put("entity_summary", EntitySummary.summaryOfRoles(roles));
+    out.put("entity_concentration", EntitySummary.concentrationOfRoles(roles));
+    return new Tables(out, List.of(fob, corridors, roles));
   }
 }

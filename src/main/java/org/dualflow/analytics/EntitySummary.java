@@ -58,7 +58,7 @@ public final class EntitySummary {
   }
 
   /** One row per (record, list match, role) of shipment-level records that name a firm. */
-  static Dataset<Row> roles(Dataset<Row> dualUseFlows) {
+  public static Dataset<Row> roles(Dataset<Row> dualUseFlows) {
     Column none = lit(null).cast(DataTypes.StringType);
     return dualUseFlows.filter(col("freq").equalTo("M"))
         .select(col("record_id"), col("list_id"), col("list_version"), col("tier"), col("hs6"),
@@ -78,7 +78,11 @@ public final class EntitySummary {
   }
 
   public static Dataset<Row> summary(Dataset<Row> dualUseFlows) {
-    Dataset<Row> roles = roles(dualUseFlows);
+    return summaryOfRoles(roles(dualUseFlows));
+  }
+
+  /** {@code entity_summary} from {@link #roles}. */
+  public static Dataset<Row> summaryOfRoles(Dataset<Row> roles) {
     String[] firm = {"role", "entity_key", "list_id", "list_version"};
     Dataset<Row> byTier = roles.groupBy("role", "entity_key", "list_id", "list_version", "tier")
         .agg(sum("value_usd").as("v"))
@@ -109,7 +113,12 @@ public final class EntitySummary {
    * each HS6 and each exporter-to-importer route, per role and list.
    */
   public static Dataset<Row> concentration(Dataset<Row> dualUseFlows) {
-    Dataset<Row> roles = roles(dualUseFlows)
+    return concentrationOfRoles(roles(dualUseFlows));
+  }
+
+  /** {@code entity_concentration} from {@link #roles}. */
+  public static Dataset<Row> concentrationOfRoles(Dataset<Row> entityRoles) {
+    Dataset<Row> roles = entityRoles
         .withColumn("route", concat(col("exporter_iso3"), lit(">"), col("importer_iso3")));
     Dataset<Row> byHs6 = hhi(roles, "hs6", "hs6");
     Dataset<Row> byRoute = hhi(roles, "route", "route");

@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.median;
 import static org.apache.spark.sql.functions.min;
@@ -17,21 +16,26 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * The views of {@code flows_monthly} the analytics tables share.
  *
  * <ol>
- *   <li>{@link #bestSources}: one source per side of a flow and month, so that China's exports
- *       are not counted from Comtrade and from China customs at once.</li>
+ *   <li>{@link #cells}: one row per flow cell (month, exporter, importer, list, tier, HS6) with
+ *       the exporter-reported and the importer-reported values side by side, each side from one
+ *       source: for each month, exporter and importer, the preferred source of that side, so
+ *       that China's exports are not counted from Comtrade and from China customs at once.</li>
  *   <li>{@link #cifFobFactors}: per exporter-importer pair, the median ratio of the importer's
  *       CIF value to the exporter's FOB value over the cells both report, or a default when the
  *       pair is too thin or the median implausible (below 1 or above 1.5).</li>
- *   <li>{@link #fobFlows}: one row per flow cell (month, exporter, importer, list, tier, HS6)
- *       with both sides side by side and a FOB-basis value from the best side: the exporter's
+ *   <li>{@link #fobFlows}: the cells with a FOB-basis value from the best side: the exporter's
  *       FOB when it reported, else the importer's CIF divided by the pair's factor. FOB and CIF
  *       are never added.</li>
  * </ol>
+ *
+ * <p>The cells take one shuffle: the choice of source is a window over (month, exporter,
+ * importer), and the cells' aggregation groups within those same partitions.
  */
 public final class FlowViews {
 
@@ -41,23 +45,52 @@ public final class FlowViews {
   private FlowViews() {
   }
 
-  /** Keeps, for each month, exporter, importer and reporting side, the preferred source. */
-  public static Dataset<Row> bestSources(Dataset<Row> flowsMonthly, List<String> priority) {
+  /**
+   * Both sides of every flow cell, each from its preferred source: columns {@link #CELL},
+   * {@code fob_exporter_usd}, {@code kg_exporter}, {@code source_exporter},
+   * {@code cif_importer_usd}, {@code kg_importer}, {@code source_importer} (a side's columns
+   * are null when no source reported it). A source missing from {@code priority} ranks after
+   * every listed one; among such sources the first by name is taken.
+   */
+  public static Dataset<Row> cells(Dataset<Row> flowsMonthly, List<String> priority) {
     Column rank = lit(priority.size());
     for (int i = priority.size() - 1; i >= 0; i--) {
       rank = when(col("source").equalTo(priority.get(i)), lit(i)).otherwise(rank);
     }
+    Column exporterSide = col("reported_by").equalTo("exporter");
+    Column importerSide = col("reported_by").equalTo("importer");
+    Column choice = struct(rank.as("r"), col("source").as("s"));
+    WindowSpec flow = Window.partitionBy("period", "exporter_iso3", "importer_iso3");
+    Column[] keys = new Column[CELL.size() + 2];
+    for (int i = 0; i < CELL.size(); i++) {
+      keys[i] = col(CELL.get(i));
+    }
+    // Functions of (month, exporter, importer), so grouping by them splits no cell.
+    keys[CELL.size()] = col("best_exporter");
+    keys[CELL.size() + 1] = col("best_importer");
     return flowsMonthly
-        .withColumn("best_source", min(struct(rank.as("r"), col("source").as("s")))
-            .over(Window.partitionBy("period", "exporter_iso3", "importer_iso3", "reported_by"))
-            .getField("s"))
-        .filter(col("source").equalTo(col("best_source")))
-        .drop("best_source");
+        .withColumn("best_exporter", min(when(exporterSide, choice)).over(flow).getField("s"))
+        .withColumn("best_importer", min(when(importerSide, choice)).over(flow).getField("s"))
+        .filter(col("source").equalTo(when(exporterSide, col("best_exporter"))
+            .when(importerSide, col("best_importer"))))
+        .groupBy(keys)
+        .agg(sum(when(exporterSide, col("value_usd"))).as("fob_exporter_usd"),
+            sum(when(exporterSide, col("net_kg"))).as("kg_exporter"),
+            count(when(exporterSide, lit(1))).as("exporter_rows"),
+            sum(when(importerSide, col("value_usd"))).as("cif_importer_usd"),
+            sum(when(importerSide, col("net_kg"))).as("kg_importer"),
+            count(when(importerSide, lit(1))).as("importer_rows"))
+        .select(col("period"), col("exporter_iso3"), col("importer_iso3"), col("list_id"),
+            col("list_version"), col("tier"), col("hs6"), col("fob_exporter_usd"),
+            col("kg_exporter"), when(col("exporter_rows").gt(0), col("best_exporter"))
+                .as("source_exporter"),
+            col("cif_importer_usd"), col("kg_importer"),
+            when(col("importer_rows").gt(0), col("best_importer")).as("source_importer"));
   }
 
   /** Per exporter-importer pair: factor, the cells behind it and whether it was estimated. */
-  public static Dataset<Row> cifFobFactors(Dataset<Row> best, AnalyticsSettings settings) {
-    Dataset<Row> both = sides(best).filter(col("fob_exporter_usd").gt(0)
+  public static Dataset<Row> cifFobFactors(Dataset<Row> cells, AnalyticsSettings settings) {
+    Dataset<Row> both = cells.filter(col("fob_exporter_usd").gt(0)
             .and(col("cif_importer_usd").gt(0)))
         .select(col("period"), col("exporter_iso3"), col("importer_iso3"), col("hs6"),
             TransitSignals.ratio(col("cif_importer_usd"), col("fob_exporter_usd")).as("ratio"))
@@ -74,13 +107,13 @@ public final class FlowViews {
             when(plausible, lit("estimated")).otherwise(lit("default")).as("factor_source"));
   }
 
-  /** Both sides of every flow cell, with a FOB-basis value from the best side. */
-  public static Dataset<Row> fobFlows(Dataset<Row> best, Dataset<Row> factors,
+  /** Every flow cell with a FOB-basis value from the best side. */
+  public static Dataset<Row> fobFlows(Dataset<Row> cells, Dataset<Row> factors,
       AnalyticsSettings settings) {
     Column factor = coalesce(col("cif_fob_factor"),
         lit(settings.defaultCifFob().doubleValue()));
     Column importerFob = col("cif_importer_usd").divide(factor).cast("decimal(28,2)");
-    return sides(best)
+    return cells
         .join(broadcast(factors), new String[] {"exporter_iso3", "importer_iso3"}, "left")
         .withColumn("cif_fob_factor", factor)
         .withColumn("factor_source", coalesce(col("factor_source"), lit("default")))
@@ -89,18 +122,5 @@ public final class FlowViews {
         .withColumn("side", when(col("fob_exporter_usd").isNotNull(), lit("exporter"))
             .otherwise(lit("importer")))
         .withColumn("net_kg", coalesce(col("kg_exporter"), col("kg_importer")));
-  }
-
-  /** Exporter-reported and importer-reported values of each cell in one row. */
-  static Dataset<Row> sides(Dataset<Row> best) {
-    Dataset<Row> exporter = best.filter(col("reported_by").equalTo("exporter"))
-        .groupBy(CELL.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new))
-        .agg(sum("value_usd").as("fob_exporter_usd"), sum("net_kg").as("kg_exporter"),
-            first("source").as("source_exporter"));
-    Dataset<Row> importer = best.filter(col("reported_by").equalTo("importer"))
-        .groupBy(CELL.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new))
-        .agg(sum("value_usd").as("cif_importer_usd"), sum("net_kg").as("kg_importer"),
-            first("source").as("source_importer"));
-    return exporter.join(importer, CELL.toArray(String[]::new), "full_outer");
   }
 }

@@ -61,8 +61,8 @@ class AnalyticsTest {
   }
 
   static Dataset<Row> fob(Dataset<Row> flows) {
-    Dataset<Row> best = FlowViews.bestSources(flows, SETTINGS.sourcePriority());
-    return FlowViews.fobFlows(best, FlowViews.cifFobFactors(best, SETTINGS), SETTINGS);
+    Dataset<Row> cells = FlowViews.cells(flows, SETTINGS.sourcePriority());
+    return FlowViews.fobFlows(cells, FlowViews.cifFobFactors(cells, SETTINGS), SETTINGS);
   }
 
   @Test
@@ -96,9 +96,9 @@ class AnalyticsTest {
     }
     rows.add(flow("2023-01", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "100", null));
     rows.add(flow("2023-01", "comtrade", "CHN", "KAZ", "importer", "1", "854231", "130", null));
-    Dataset<Row> best = FlowViews.bestSources(flows(rows.toArray(Row[]::new)), List.of("comtrade"));
+    Dataset<Row> cells = FlowViews.cells(flows(rows.toArray(Row[]::new)), List.of("comtrade"));
     Map<String, String> factors = new LinkedHashMap<>();
-    FlowViews.cifFobFactors(best, SETTINGS).orderBy("importer_iso3").collectAsList()
+    FlowViews.cifFobFactors(cells, SETTINGS).orderBy("importer_iso3").collectAsList()
         .forEach(r -> factors.put(r.getString(1), String.format("%.2f %s %d", r.getDouble(2),
             r.getString(4), r.getLong(3))));
     assertThat(factors).containsExactly(Map.entry("ARM", "1.09 estimated 6"),
