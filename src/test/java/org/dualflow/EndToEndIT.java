@@ -67,8 +67,9 @@ class EndToEndIT {
     try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(input.resolve("b.csv.gz")))) {
       gz.write(B.getBytes(StandardCharsets.UTF_8));
     }
+    // The folder and a file in it: a.csv is reached twice and must be read once.
     Files.writeString(dir.resolve("job.properties"),
-        "input.comtrade=input\nwarehouse=wh\nlists=chpl\n");
+        "input.comtrade=input,input/a.csv\nwarehouse=wh\nlists=chpl\n");
     run = InProcess.run(dir, "run", "job.properties");
   }
 

@@ -1,36 +1,31 @@
 package org.dualflow;
 
-import static org.apache.spark.sql.functions.array_sort;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.map_entries;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.to_json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.spark.sql.Column;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.MapType;
-import org.apache.spark.sql.types.StructField;
+import org.dualflow.publish.WarehouseLock;
 import org.dualflow.schema.TableSchema;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Scheduled runs: repeatable, incremental by period, and safe to kill. Each test works on its
- * own warehouse; tables are compared row by row (every column but run_id, which names the run
- * that wrote a row).
+ * Scheduled runs: repeatable, incremental by period, one at a time, and safe to kill. Each test
+ * works on its own warehouse, most on a copy of one run's; tables are compared row by row
+ * (every column but run_id, which names the run that wrote a row). Runs are in process but the
+ * kill, which needs a process of its own.
  */
 class ProductionRunIT {
 
@@ -40,6 +35,8 @@ class ProductionRunIT {
       + "M,2022,3,202203,156,CHN,X,643,RUS,0,H6,870323,6,C00,0,0,kg,9,9,50000.00\n";
 
   static Path inputs;
+  /** The warehouse of one run over the whole input, and its tables. */
+  static Path fullWarehouse;
   static Map<String, List<String>> fullRun;
 
   @BeforeAll
@@ -48,61 +45,85 @@ class ProductionRunIT {
     Files.writeString(inputs.resolve("a.csv"),
         EndToEndIT.HEADER + "\n" + String.join("\n", EndToEndIT.A) + "\n");
     Path full = Files.createDirectories(dir.resolve("full"));
-    job(full, "");
-    ok(Launcher.run(full, "run", "job.properties"));
-    fullRun = WarehouseSnapshot.of(full.resolve("wh"));
+    job(full);
+    ok(InProcess.run(full, "run", "job.properties"));
+    fullWarehouse = full.resolve("wh");
+    fullRun = WarehouseSnapshot.of(fullWarehouse);
   }
 
   @Test
-  void runningTheSameJobTwiceGivesTheSameTablesRowByRow(@TempDir Path dir) throws Exception {
-    job(dir, "");
-    ok(Launcher.run(dir, "run", "job.properties"));
-    Map<String, List<String>> first = WarehouseSnapshot.of(dir.resolve("wh"));
-    ok(Launcher.run(dir, "run", "job.properties"));
-    WarehouseSnapshot.assertSame(WarehouseSnapshot.of(dir.resolve("wh")), first);
-    WarehouseSnapshot.assertSame(first, fullRun);
+  void runningTheSameJobAgainGivesTheSameTablesRowByRow(@TempDir Path dir) throws Exception {
+    copyOfTheFullRun(dir);
+    ok(InProcess.run(dir, "run", "job.properties"));
+    WarehouseSnapshot.assertSame(WarehouseSnapshot.of(dir.resolve("wh")), fullRun);
     assertThat(rows(dir.resolve("wh"), "run_manifest", "status")).containsExactly(
         "succeeded", "succeeded");
   }
 
   @Test
   void overlappingRunsByPeriodNeverDoubleCount(@TempDir Path dir) throws Exception {
-    job(dir, "");
-    ok(Launcher.run(dir, "run", "job.properties", "--set", "periods=2021-12..2022-01"));
-    ok(Launcher.run(dir, "run", "job.properties", "--set", "periods=2022-01..2022-02"));
+    job(dir);
+    ok(InProcess.run(dir, "run", "job.properties", "--set", "periods=2021-12..2022-01"));
+    ok(InProcess.run(dir, "run", "job.properties", "--set", "periods=2022-01..2022-02"));
     WarehouseSnapshot.assertSame(WarehouseSnapshot.of(dir.resolve("wh")), fullRun);
   }
 
   @Test
   void lastNReplacesOnlyTheLatestMonthsOfTheInput(@TempDir Path dir) throws Exception {
-    job(dir, "");
-    ok(Launcher.run(dir, "run", "job.properties"));
+    copyOfTheFullRun(dir);
     Path wh = dir.resolve("wh");
     Path december = wh.resolve("trade_records/period=2021-12-01");
     List<Path> decemberFiles = list(december);
-    Files.writeString(inputs.resolve("c.csv"), C);
+    // A line rejected with a month of its own (2099) is not a month of the input: without it
+    // last:2 would replace 2022-03 and 2099-01, and leave January as it was.
+    Files.writeString(inputs.resolve("c.csv"), C
+        + "M,2099,1,209901,156,CHN,X,643,RUS,0,H6,854231,6,C00,0,0,kg,1,1,abc\n");
     try {
-      Launcher.Result r = Launcher.run(dir, "run", "job.properties", "--set",
+      Launcher.Result r = InProcess.run(dir, "run", "job.properties", "--set",
           "periods=last:2");
       ok(r);
-      // Present: 2021-12, 2022-01 (with the annual 2022 records) and 2022-03; no February.
+      // Accepted months: 2021-12, 2022-01 (with the annual 2022 records) and 2022-03.
       assertThat(r.stdout()).contains("periods    2022-01, 2022-03 (2 months replaced)");
       // December was not the run's: the same files, untouched.
       assertThat(list(december)).isEqualTo(decemberFiles);
       assertThat(rows(wh, "flows_monthly", "cast(value_usd as string)",
           "period = DATE'2022-03-01'")).containsExactly("1234.56");
+      assertThat(rows(wh, "rejected_records", "period_key", "period_key = '2099-01'"))
+          .isEmpty();
     } finally {
       Files.delete(inputs.resolve("c.csv"));
     }
   }
 
   @Test
+  void aRunOnAWarehouseInUseExitsWith5AndChangesNothing(@TempDir Path dir) throws Exception {
+    copyOfTheFullRun(dir);
+    Path wh = dir.resolve("wh");
+    FileSystem fs = FileSystem.get(java.net.URI.create("file:///"),
+        org.dualflow.pipeline.SparkSettings.hadoopConf());
+    Launcher.Result refused;
+    try (WarehouseLock other = WarehouseLock.acquire(fs,
+        new org.apache.hadoop.fs.Path(wh.toString()), "20260101T000000Z-abcd",
+        Duration.ofMinutes(10))) {
+      refused = InProcess.run(dir, "run", "job.properties");
+    }
+    assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(5);
+    assertThat(refused.errorLines()).singleElement().asString()
+        .startsWith("dualflow: Cannot run on warehouse ")
+        .contains("it is in use by run 20260101T000000Z-abcd (host ");
+    WarehouseSnapshot.assertSame(WarehouseSnapshot.of(wh), fullRun);
+    assertThat(rows(wh, "run_manifest", "status")).containsExactly("succeeded");
+    assertThat(wh.resolve("_staging")).doesNotExist();
+    // Once the other run is gone, the warehouse is free again.
+    ok(InProcess.run(dir, "run", "job.properties"));
+  }
+
+  @Test
+  @Tag("slow")
   void aKilledRunLeavesThePreviousTablesAndTheNextRunCompletesIt(@TempDir Path dir)
       throws Exception {
-    job(dir, "");
-    ok(Launcher.run(dir, "run", "job.properties"));
+    copyOfTheFullRun(dir);
     Path wh = dir.resolve("wh");
-    Map<String, List<String>> before = WarehouseSnapshot.of(wh);
     Files.writeString(inputs.resolve("c.csv"), C);
     try {
       Path out = dir.resolve("killed.out");
@@ -121,17 +142,19 @@ class ProductionRunIT {
       job.waitFor(1, TimeUnit.MINUTES);
       assertThat(Files.readString(out)).doesNotContain("succeeded");
 
-      WarehouseSnapshot.assertSame(WarehouseSnapshot.of(wh), before);
+      WarehouseSnapshot.assertSame(WarehouseSnapshot.of(wh), fullRun);
       assertThat(list(staging)).hasSize(1);                        // what the killed run left
+      assertThat(wh.resolve("_lock")).exists();                    // and its lock
 
-      Launcher.Result next = Launcher.run(dir, "run", "job.properties");
+      Launcher.Result next = InProcess.run(dir, "run", "job.properties");
       ok(next);
-      assertThat(next.stderr()).contains("stopped before");
       assertThat(wh.resolve("_staging")).doesNotExist();
+      assertThat(wh.resolve("_lock")).doesNotExist();
       Path clean = Files.createDirectories(dir.resolve("clean"));
-      job(clean, "");
-      ok(Launcher.run(clean, "run", "job.properties"));
-      WarehouseSnapshot.assertSame(WarehouseSnapshot.of(wh), WarehouseSnapshot.of(clean.resolve("wh")));
+      job(clean);
+      ok(InProcess.run(clean, "run", "job.properties"));
+      WarehouseSnapshot.assertSame(WarehouseSnapshot.of(wh),
+          WarehouseSnapshot.of(clean.resolve("wh")));
       assertThat(rows(wh, "flows_monthly", "cast(value_usd as string)",
           "period = DATE'2022-03-01'")).containsExactly("1234.56");
       assertThat(rows(wh, "run_manifest", "status || ' ' || coalesce(status_reason, '')"))
@@ -150,9 +173,29 @@ class ProductionRunIT {
     }
   }
 
-  private static void job(Path dir, String extra) throws IOException {
+  /** The job file over the shared input, with warehouse wh beside it. */
+  private static void job(Path dir) throws IOException {
     Files.writeString(dir.resolve("job.properties"), "input.comtrade=" + inputs.toUri()
-        + "\nwarehouse=wh\nlists=chpl\n" + extra);
+        + "\nwarehouse=wh\nlists=chpl\n");
+  }
+
+  /** The job file, and a copy of the full run's warehouse as its warehouse. */
+  private static void copyOfTheFullRun(Path dir) throws IOException {
+    job(dir);
+    try (Stream<Path> all = Files.walk(fullWarehouse)) {
+      all.forEach(p -> {
+        Path to = dir.resolve("wh").resolve(fullWarehouse.relativize(p).toString());
+        try {
+          if (Files.isDirectory(p)) {
+            Files.createDirectories(to);
+          } else {
+            Files.copy(p, to);
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
   }
 
   private static void ok(Launcher.Result r) {

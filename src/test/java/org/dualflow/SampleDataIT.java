@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sample job as the README runs it. The expected figures are the published ones the sample
- * is calibrated to (sample-data/README.md), not numbers read off the program.
+ * The sample job as the README runs it, in process. The expected figures are the published
+ * ones the sample is calibrated to (sample-data/README.md), not numbers read off the program.
  */
 class SampleDataIT {
 
@@ -31,7 +31,7 @@ class SampleDataIT {
   @BeforeAll
   static void runTheSampleJob(@TempDir Path dir) throws Exception {
     warehouse = dir.resolve("wh");
-    run = Launcher.run(Launcher.projectDir(), "run", "jobs/sample.properties", "--set",
+    run = InProcess.run(Launcher.projectDir(), "run", "jobs/sample.properties", "--set",
         "warehouse=" + warehouse);
   }
 

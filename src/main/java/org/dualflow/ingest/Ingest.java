@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -25,6 +26,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * Ingest: input files to {@link Ingested} rows (or {@link Survey} rows, see {@link ReadPass}),
@@ -167,8 +169,15 @@ public final class Ingest {
       if (!pass.reads(file.uri())) {
         return java.util.Collections.emptyIterator();
       }
-      return new FileRows(file, format, InputFile.open(file.uri(), format.encoding(),
+      FileRows rows = new FileRows(file, format, InputFile.open(file.uri(), format.encoding(),
           format.delimiter(), hadoopConf), pass);
+      // A task may end before the iterator does (a limit, a failure elsewhere, a cancelled
+      // job): the file is closed with the task, not left to the garbage collector.
+      TaskContext task = TaskContext.get();
+      if (task != null) {
+        task.addTaskCompletionListener((TaskCompletionListener) t -> rows.closeQuietly());
+      }
+      return rows;
     }
   }
 
@@ -273,7 +282,7 @@ public final class Ingest {
       }
     }
 
-    private void closeQuietly() {
+    void closeQuietly() {
       done = true;
       try {
         input.close();

@@ -76,8 +76,8 @@ final class PipelineRun {
   private final Stopwatch watch = new Stopwatch();
   /** The files as counted so far: what a failed run's quality report shows. */
   private List<FileStats> counted = List.of();
-  /** Set once the survey ran: its cached rows are released however the run ends. */
-  private Surveyed surveyed;
+  /** What the run cached: released however the run ends. */
+  private final List<Dataset<Row>> cached = new ArrayList<>();
 
   PipelineRun(SparkSession spark, JobConfig config, PreparedRun prepared, String runId) {
     this.spark = spark;
@@ -119,7 +119,7 @@ final class PipelineRun {
     try (WarehouseLock lock = warehouse.lock()) {
       try {
         recoverEarlierRuns();
-        surveyed = survey();
+        Surveyed surveyed = survey();
         warehouse.stageAbandonedManifest(manifest.toRow("failed", "abandoned: the run stopped "
             + "(killed or crashed) before it published; nothing of it was published", null,
             Pipeline.appVersion(), spark.version()));
@@ -145,10 +145,7 @@ final class PipelineRun {
         recordFailure(e);
         throw e;
       } finally {
-        if (surveyed != null) {
-          surveyed.rows().unpersist();
-          surveyed.duplicates().unpersist();
-        }
+        cached.forEach(Dataset::unpersist);
         warehouse.cleanUp();
       }
     }
@@ -165,43 +162,41 @@ final class PipelineRun {
   /**
    * The survey: per-file tallies and fixed-width keys for the duplicate check. Each table then
    * reads the files again, in full (parsing is cheap, caching wide rows is not; see Survey and
-   * ReadPass). The survey's rows stay cached until the rejected lines are known.
+   * ReadPass). The survey's rows stay cached until the rejected lines are known, the
+   * duplicates until the run ends.
    */
   private Surveyed survey() {
     spark.sparkContext().setJobDescription("ingest: read, check and de-duplicate input");
     List<String> files = prepared.inputs().stream().map(Ingest.InputRef::uri).sorted().toList();
     Dataset<Row> rows = Ingest.read(spark, prepared.inputs(), prepared.formats(), hadoopConf,
         ReadPass.survey(files)).persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      List<Row> tallies = Survey.tallies(rows);
-      // The months this run answers for; null: every month present (last:N needs the input's).
-      List<YearMonth> runMonths = null;
-      if (config.periods().isLatest()) {
-        runMonths = config.periods().resolve(Survey.acceptedMonths(tallies));
-      } else if (!config.periods().isAll()) {
-        runMonths = config.periods().months();
-      }
-      Dataset<Row> duplicates = Survey.duplicates(rows, runMonths, files);
-      FileAccounting.Result result = FileAccounting.count(prepared.inputs(), files,
-          Survey.Files.of(tallies), Survey.duplicateTallies(rows, runMonths, duplicates),
-          runMonths);
-      counted = result.files();
-      for (FileStats f : counted) {
-        manifest.input(new RunManifest.Input(f.input().source(), f.input().uri(),
-            f.input().sizeBytes(), f.sha256(), f.read(), f.accepted(), f.rejected(),
-            f.outside()));
-      }
-      List<YearMonth> months = runMonths == null ? List.copyOf(result.present()) : runMonths;
-      manifest.periods(months.stream().map(YearMonth::toString).toList());
-      LOG.info("Stage ingest: {} files, {} records read, {} accepted, {} rejected, {} outside "
-          + "the periods ({})", counted.size(), total(FileStats::read),
-          total(FileStats::accepted), total(FileStats::rejected), total(FileStats::outside),
-          watch.lap());
-      return new Surveyed(rows, files, runMonths, duplicates, counted, months);
-    } catch (RuntimeException e) {
-      rows.unpersist();
-      throw e;
+    cached.add(rows);
+    List<Row> tallies = Survey.tallies(rows);
+    // The months this run answers for; null: every month present (last:N needs the input's).
+    List<YearMonth> runMonths = null;
+    if (config.periods().isLatest()) {
+      runMonths = config.periods().resolve(Survey.acceptedMonths(tallies));
+    } else if (!config.periods().isAll()) {
+      runMonths = config.periods().months();
     }
+    Dataset<Row> duplicates = Survey.duplicates(rows, runMonths, files);
+    cached.add(duplicates);
+    FileAccounting.Result result = FileAccounting.count(prepared.inputs(), files,
+        Survey.Files.of(tallies), Survey.duplicateTallies(rows, runMonths, duplicates),
+        runMonths);
+    counted = result.files();
+    for (FileStats f : counted) {
+      manifest.input(new RunManifest.Input(f.input().source(), f.input().uri(),
+          f.input().sizeBytes(), f.sha256(), f.read(), f.accepted(), f.rejected(),
+          f.outside()));
+    }
+    List<YearMonth> months = runMonths == null ? List.copyOf(result.present()) : runMonths;
+    manifest.periods(months.stream().map(YearMonth::toString).toList());
+    LOG.info("Stage ingest: {} files, {} records read, {} accepted, {} rejected, {} outside "
+        + "the periods ({})", counted.size(), total(FileStats::read),
+        total(FileStats::accepted), total(FileStats::rejected), total(FileStats::outside),
+        watch.lap());
+    return new Surveyed(rows, files, runMonths, duplicates, counted, months);
   }
 
   private long total(java.util.function.ToLongFunction<FileStats> count) {

@@ -245,4 +245,33 @@ class IngestTest {
     assertThat(all.get(0).<String>getAs("file_sha256")).isEqualTo(sha);
     assertThat(all.get(0).<Long>getAs("file_records")).isEqualTo(2L);
   }
+
+  @Test
+  void aTaskThatStopsBeforeTheEndOfItsFileClosesTheFile(@TempDir Path dir) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")),
+        "open files are counted through /proc");
+    // Far more lines than a limit of one reads: the task ends with the file half read.
+    Path file = dir.resolve("long.csv");
+    Files.writeString(file, ComtradeFormatTest.HEADER + "\n"
+        + "M,2022,1,202201,156,CHN,X,643,RUS,0,H6,854231,6,C00,0,0,kg,1,1,5\n".repeat(50_000));
+    Dataset<Row> rows = Ingest.read(SparkTestSession.get(),
+        List.of(new Ingest.InputRef("comtrade", file.toUri().toString(), Files.size(file))),
+        Map.of("comtrade", new ComtradeFormat(ComtradeFormatTest.COUNTRIES)), Map.of());
+    assertThat(rows.limit(1).collectAsList()).hasSize(1);
+    assertThat(openDescriptors(file)).isZero();
+  }
+
+  /** How many of this process's file descriptors point at {@code file}. */
+  private static long openDescriptors(Path file) throws Exception {
+    Path real = file.toRealPath();
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.filter(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).equals(real);
+        } catch (Exception gone) {
+          return false;      // closed while listing
+        }
+      }).count();
+    }
+  }
 }

@@ -1,0 +1,81 @@
+package org.dualflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What only a launched {@code jobs/dualflow} shows: the shell wrapper passes commands and
+ * options through, exit codes reach the shell, a user's mistake is one line on stderr with no
+ * stack trace (in process the log is not on stderr), and the JSON log format. Each launch starts
+ * a JVM and most start Spark, so there are few; the rest of the command line is tested in
+ * process ({@link CliIT}, {@link EndToEndIT}).
+ */
+@Tag("slow")
+class LauncherIT {
+
+  @TempDir
+  Path dir;
+
+  private static void assertOneLineError(Launcher.Result r, int code, String start) {
+    assertThat(r.exitCode()).as(r.stderr()).isEqualTo(code);
+    assertThat(r.errorLines()).as(r.stderr()).singleElement().asString()
+        .startsWith("dualflow: " + start);
+    assertThat(r.stderr()).doesNotContain("\tat ", "Exception");
+  }
+
+  @Test
+  void usageAndConfigurationMistakesExitWith2InOneLine() throws Exception {
+    Launcher.Result usage = Launcher.run(dir);
+    assertThat(usage.exitCode()).isEqualTo(2);
+    assertThat(usage.stderr()).contains("usage: jobs/dualflow run", "input.comtrade");
+    assertOneLineError(Launcher.run(dir, "run", "missing.properties"), 2,
+        "Cannot find job file missing.properties");
+    assertOneLineError(Launcher.run(dir, "run", "x.properties", "--log-format", "xml"), 2,
+        "Invalid --log-format xml");
+    Files.writeString(dir.resolve("job.properties"), "input.comtrade=x.csv\nwarehous=wh\n");
+    assertOneLineError(Launcher.run(dir, "run", "job.properties"), 2, "Unknown key warehous");
+  }
+
+  @Test
+  void aFileOverTheQualityGateExitsWith3InOneLine() throws Exception {
+    // Two lines of four are bad: 50% against a limit of 10%.
+    Files.writeString(dir.resolve("half.csv"), EndToEndIT.HEADER + "\n" + EndToEndIT.A.get(0)
+        + "\n" + EndToEndIT.A.get(5) + "\n" + EndToEndIT.A.get(11) + "\n"
+        + EndToEndIT.A.get(12) + "\n");
+    Files.writeString(dir.resolve("job.properties"), "input.comtrade=half.csv\nwarehouse=wh\n"
+        + "quality.max-reject-ratio=0.1\n");
+    assertOneLineError(Launcher.run(dir, "run", "job.properties"), 3, "Quality gate: file:"
+        + dir.resolve("half.csv") + " rejects 50.0% (2 of 4)");
+  }
+
+  @Test
+  void aJobRunsWithJsonLogsAndItsTablesAnswerSql() throws Exception {
+    Files.writeString(dir.resolve("a.csv"),
+        EndToEndIT.HEADER + "\n" + String.join("\n", EndToEndIT.A) + "\n");
+    Files.writeString(dir.resolve("job.properties"), "input.comtrade=a.csv\nwarehouse=wh\n");
+    Launcher.Result run = Launcher.run(dir, "run", "job.properties", "--log-format", "json");
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    Matcher id = Pattern.compile("dualflow run (\\S+) succeeded").matcher(run.stdout());
+    assertThat(id.find()).as(run.stdout()).isTrue();
+    assertThat(run.stdout()).containsPattern("a\\.csv\\s+comtrade\\s+16\\s+11\\s+5\\s");
+    // Every log line is a JSON object; the job's own carry the run id.
+    List<String> lines = run.stderr().lines().filter(l -> !l.isBlank()).toList();
+    assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(l).startsWith("{").endsWith("}"));
+    assertThat(lines).filteredOn(l -> l.contains("Stage flows_monthly"))
+        .singleElement().asString().contains("\"run_id\":\"" + id.group(1) + "\"");
+
+    // Exporter-reported CHPL flows of a.csv: 1000.25 + 500.50 + 2000.00 + 300.00.
+    Launcher.Result sql = Launcher.run(dir, "sql", "--warehouse", "wh", "--format", "csv",
+        "SELECT sum(value_usd) AS usd FROM flows_monthly WHERE reported_by = 'exporter'");
+    assertThat(sql.exitCode()).as(sql.stderr()).isZero();
+    assertThat(sql.stdout()).isEqualTo("usd\n3800.75\n");
+  }
+}
