@@ -335,8 +335,8 @@ public final class Warehouse {
    * Finishes what runs that died left behind, before this run stages anything: a run killed
    * after its commit point has its plan completed; a run killed before it published nothing,
    * and its staged files go (with its manifest row saying so, when it got far enough to write
-   * one). Returns the run ids found. Runs on one warehouse must not overlap: schedule them one
-   * at a time.
+   * one). Returns the run ids found. Call it holding the warehouse's lock ({@link #lock()}):
+   * another run's staging is only ever a dead run's.
    */
   public List<String> recover() {
     Path staging = new Path(root, "_staging");
