@@ -233,10 +233,12 @@ public final class ComtradeFormat implements SourceFormat {
       String customs = optional(r, customsCode);
       String transport = optional(r, motCode);
       String supply = optional(r, mosCode);
+      // Bulk files write mosCode -1 for "not applicable" (a known defect of the bulk files;
+      // the Growth Lab's downloader patches it): a total like 0, not a break-down.
       boolean breakdown = partner2 != null
           || (customs != null && !customs.equals("C00"))
           || (transport != null && !transport.equals("0"))
-          || (supply != null && !supply.equals("0"));
+          || (supply != null && !supply.equals("0") && !supply.equals("-1"));
       row[Ingested.PARTNER2] = partner2;
       row[Ingested.HS_CODE] = code;
       row[Ingested.HS_LEVEL] = level;

@@ -27,20 +27,28 @@ import org.dualflow.reference.Fx;
  * <dl>
  *   <dt>{@code text(c)}</dt><dd>the trimmed text, null when empty</dd>
  *   <dt>{@code hs_code(c)}</dt><dd>a commodity code: dots and spaces dropped, 2 to 12 digits</dd>
- *   <dt>{@code decimal(c)} / {@code decimal(c, 'grouping')}</dt><dd>a number; with
- *       {@code 'grouping'}, thousands separators (1,234,567) are allowed</dd>
+ *   <dt>{@code decimal(c)} / {@code decimal(c, '1 234,5')} / {@code decimal(c,
+ *       option('number'))}</dt><dd>a number written in the given {@link NumberLayout} (by
+ *       default {@code 1234.5}); {@code 'grouping'} is {@code 1,234.5}. A value written
+ *       otherwise is rejected, never read as another number</dd>
  *   <dt>{@code country(c, 'iso2|name')}</dt><dd>an alpha-3 code, trying the schemes in order:
  *       iso2, iso3, gacc, m49, comtrade, name</dd>
  *   <dt>{@code month(c, 'yyyyMM|MMM yyyy|dd.MM.yyyy')}</dt><dd>the month, trying the patterns
  *       in order (English month names, dots ignored; a date pattern gives its month)</dd>
+ *   <dt>{@code year(c, 'yyyy52|Jan.-Dec. yyyy|yyyy')}</dt><dd>a year: the record is annual
+ *       ({@code freq} A, period January of the year). In the patterns {@code yyyy} is the year,
+ *       everything else literal (dots and spaces as in month)</dd>
  *   <dt>{@code lookup(c, 'X=export', 'M=import')}</dt><dd>a value from a fixed list; anything
  *       else is rejected</dd>
  *   <dt>{@code header_of(c, '美元=USD', '人民币=CNY')}</dt><dd>by which header the file names
  *       the column</dd>
  *   <dt>{@code kg(q1, u1, q2, u2)}</dt><dd>the quantity whose unit is kilograms (千克, kg, кг)</dd>
  *   <dt>{@code option('flow')}</dt><dd>a job setting, {@code input.<source>.flow}</dd>
- *   <dt>{@code filename_month()}, {@code filename_flow()}</dt><dd>what the file's name says
- *       (2024-03 or 202403; 出口/export, 进口/import)</dd>
+ *   <dt>{@code filename_month()}, {@code filename_year()}, {@code filename_flow()}</dt><dd>what
+ *       the file's name says. A month (2024-03 or 202403) only when it is the last number in
+ *       the name: {@code export-2024-11_p1-123.csv} is a year's query of port 11, not
+ *       November. A year: the first four-digit year in the name. A flow: 出口/export,
+ *       进口/import</dd>
  *   <dt>{@code first(a, b, ...)}</dt><dd>the first of its arguments that gives a value</dd>
  *   <dt>{@code concat(a, b, ...)}</dt><dd>the texts joined; null if one is missing</dd>
  * </dl>
@@ -52,13 +60,15 @@ import org.dualflow.reference.Fx;
 public final class MappedFormat implements SourceFormat {
 
   static final Set<String> FUNCTIONS = Set.of("text", "hs_code", "decimal", "country", "month",
-      "lookup", "header_of", "kg", "option", "filename_month", "filename_flow", "first",
-      "concat");
+      "year", "lookup", "header_of", "kg", "option", "filename_month", "filename_year",
+      "filename_flow", "first", "concat");
 
   private static final Set<String> KG_UNITS = Set.of("千克", "公斤", "kg", "kgm", "кг",
       "килограмм");
+  /** A year-month ending the name's numbers: nothing but non-digits after it. */
   private static final Pattern FILE_MONTH = Pattern.compile(
-      "(?<!\\d)(20\\d{2})[-_.]?(0[1-9]|1[0-2])(?!\\d)");
+      "(?<!\\d)((?:19|20)\\d{2})[-_.]?(0[1-9]|1[0-2])(?!\\d)(?=\\D*$)");
+  private static final Pattern FILE_YEAR = Pattern.compile("(?<!\\d)((?:19|20)\\d{2})(?!\\d)");
 
   private static final Set<String> COUNTRY_SCHEMES = Set.of("iso2", "iso3", "gacc", "m49",
       "comtrade", "name");
@@ -77,14 +87,18 @@ public final class MappedFormat implements SourceFormat {
     java.util.function.IntPredicate isLiteral = i -> i < a.size() && a.get(i).literal() != null;
     String problem = switch (f) {
       case "text", "hs_code" -> a.size() == 1 ? null : "takes one argument";
-      case "decimal" -> a.size() == 1 || (a.size() == 2 && isLiteral.test(1)
-          && a.get(1).literal().equals("grouping")) ? null
-          : "takes a column and optionally 'grouping'";
+      case "decimal" -> a.size() == 1 || (a.size() == 2 && (isOption(a.get(1))
+          || (isLiteral.test(1) && isNumberLayout(a.get(1).literal())))) ? null
+          : "takes a column and optionally a number layout, one of " + NumberLayout.NAMES
+              + ", or option('name')";
       case "country" -> a.size() == 2 && isLiteral.test(1) && java.util.Arrays.stream(
           a.get(1).literal().split("\\|")).map(String::trim).allMatch(COUNTRY_SCHEMES::contains)
           ? null : "takes a column and schemes like 'iso2|name' from " + COUNTRY_SCHEMES;
       case "month" -> a.size() == 2 && isLiteral.test(1) ? null
           : "takes a column and patterns like 'yyyyMM|MMM yyyy'";
+      case "year" -> a.size() == 2 && isLiteral.test(1) && java.util.Arrays.stream(
+          a.get(1).literal().split("\\|")).allMatch(p -> p.contains("yyyy")) ? null
+          : "takes a column and patterns with yyyy like 'yyyy52|Jan.-Dec. yyyy'";
       case "lookup", "header_of" -> a.size() >= 2 && java.util.stream.IntStream
           .range(1, a.size()).allMatch(i -> isLiteral.test(i) && a.get(i).literal().contains("="))
           && (f.equals("lookup") || a.get(0).column() != null) ? null
@@ -92,7 +106,8 @@ public final class MappedFormat implements SourceFormat {
       case "kg" -> a.size() >= 2 && a.size() % 2 == 0 ? null
           : "takes (quantity, unit) pairs";
       case "option" -> a.size() == 1 && isLiteral.test(0) ? null : "takes one 'name'";
-      case "filename_month", "filename_flow" -> a.isEmpty() ? null : "takes no argument";
+      case "filename_month", "filename_year", "filename_flow" -> a.isEmpty() ? null
+          : "takes no argument";
       case "first", "concat" -> a.isEmpty() ? "takes at least one argument" : null;
       default -> "is unknown";
     };
@@ -101,6 +116,31 @@ public final class MappedFormat implements SourceFormat {
     }
     a.forEach(MappedFormat::check);
   }
+
+  private static boolean isOption(Expr e) {
+    return "option".equals(e.function());
+  }
+
+  private static boolean isNumberLayout(String name) {
+    try {
+      NumberLayout.of(name);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** Number layouts by name, made once. */
+  private static final Map<String, NumberLayout> NUMBER_LAYOUTS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Month formatters by pattern, made once: building one per record was most of the parse. */
+  private static final Map<String, DateTimeFormatter> MONTH_FORMATS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Year patterns ({@code yyyy} and literal text) as regular expressions, made once. */
+  private static final Map<String, Pattern> YEAR_FORMATS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private final SourceMapping mapping;
   private final Map<String, String> options;
@@ -118,6 +158,25 @@ public final class MappedFormat implements SourceFormat {
     this.options = o;
     this.countries = countries;
     this.fx = fx;
+    mapping.fields.values().forEach(this::checkOptionValues);
+  }
+
+  /** A job's value for an option a converter reads as a number layout must be one. */
+  private void checkOptionValues(Expr e) {
+    if (e == null || e.function() == null) {
+      return;
+    }
+    if (e.function().equals("decimal") && e.args().size() == 2 && isOption(e.args().get(1))) {
+      String name = e.args().get(1).args().get(0).literal();
+      String value = options.get(name);
+      try {
+        NumberLayout.of(value == null ? "" : value);
+      } catch (IllegalArgumentException bad) {
+        throw new IllegalArgumentException("input." + mapping.source + "." + name + ": "
+            + bad.getMessage());
+      }
+    }
+    e.args().forEach(this::checkOptionValues);
   }
 
   @Override
@@ -173,6 +232,22 @@ public final class MappedFormat implements SourceFormat {
     return h.trim().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
   }
 
+  /** The name without its extensions (.csv, .csv.gz, .txt.gz): only the name's own numbers. */
+  private static String baseName(String name) {
+    return name.replaceFirst("(\\.[A-Za-z][A-Za-z0-9]{0,3})+$", "");
+  }
+
+  /** A year pattern as a regular expression: yyyy a year, the rest literal. */
+  private static Pattern yearPattern(String pattern) {
+    String p = pattern.replace(".", " ").replaceAll("\\s+", " ").trim();
+    String[] parts = p.split("yyyy", -1);
+    StringBuilder re = new StringBuilder(Pattern.quote(parts[0]));
+    for (int i = 1; i < parts.length; i++) {
+      re.append("((?:19|20)\\d{2})").append(Pattern.quote(parts[i]));
+    }
+    return Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE);
+  }
+
   private static String fileName(String uri) {
     int slash = uri.lastIndexOf('/');
     return slash < 0 ? uri : uri.substring(slash + 1);
@@ -208,14 +283,20 @@ public final class MappedFormat implements SourceFormat {
         Map<String, Object> values = new HashMap<>();
         // The period first, so that a record rejected later still says which month it is.
         Object period = eval(mapping.fields.get("period"));
-        if (!(period instanceof YearMonth month)) {
+        YearMonth month;
+        if (period instanceof YearMonth m) {
+          month = m;
+        } else if (period instanceof java.time.Year y) {
+          month = y.atMonth(1);             // an annual record belongs to January of its year
+          values.put("freq", "A");
+        } else {
           throw new Rejection(Rejection.BAD_PERIOD, "no month: " + describe("period"));
         }
         row[Ingested.PERIOD] = Date.valueOf(month.atDay(1));
         row[Ingested.PERIOD_KEY] = month.toString();
         values.put("period", month);
         for (Map.Entry<String, Expr> f : mapping.fields.entrySet()) {
-          if (!f.getKey().equals("period")) {
+          if (!f.getKey().equals("period") && !values.containsKey(f.getKey())) {
             values.put(f.getKey(), eval(f.getValue()));
           }
         }
@@ -290,7 +371,7 @@ public final class MappedFormat implements SourceFormat {
               + " is " + valueUsd + " USD, which does not fit DECIMAL(18,2)");
         }
       }
-      int level = code.length();
+      int level = code.equals("TOTAL") ? 0 : code.length();
       row[Ingested.HS_CODE] = code;
       row[Ingested.HS_LEVEL] = level;
       row[Ingested.HS6] = level >= 6 ? code.substring(0, 6) : null;
@@ -384,6 +465,9 @@ public final class MappedFormat implements SourceFormat {
           if (s == null) {
             return null;
           }
+          if (s.equalsIgnoreCase("TOTAL")) {
+            return "TOTAL";                  // all commodities: kept, never summed
+          }
           String digits = s.replaceAll("[.\\s]", "");
           if (!digits.matches("\\d{2,12}")) {
             throw new Rejection(Rejection.BAD_COMMODITY_CODE, label(a.get(0)) + " '"
@@ -396,14 +480,14 @@ public final class MappedFormat implements SourceFormat {
           if (s == null) {
             return null;
           }
-          boolean grouping = a.size() > 1 && "grouping".equals(literal(a, 1));
-          String plain = grouping ? s.replaceAll("(?<=\\d)[,\\s\\u00a0'](?=\\d{3})", "") : s;
-          try {
-            return new BigDecimal(plain);
-          } catch (NumberFormatException ex) {
+          NumberLayout layout = numberLayout(a);
+          BigDecimal v = layout.parse(s);
+          if (v == null) {
             throw new Rejection(Rejection.NOT_NUMERIC, label(a.get(0)) + " '"
-                + FieldValues.abbreviate(s) + "' is not a number");
+                + FieldValues.abbreviate(s) + "' is not a number"
+                + (layout.name().equals("1234.5") ? "" : " written as " + layout.name()));
           }
+          return v;
         }
         case "country" -> {
           String s = text(a.get(0));
@@ -438,8 +522,9 @@ public final class MappedFormat implements SourceFormat {
           for (String pattern : literal(a, 1).split("\\|")) {
             String p = pattern.replace(".", " ").replaceAll("\\s+", " ").trim();
             try {
-              DateTimeFormatter f = new java.time.format.DateTimeFormatterBuilder()
-                  .parseCaseInsensitive().appendPattern(p).toFormatter(Locale.ENGLISH);
+              DateTimeFormatter f = MONTH_FORMATS.computeIfAbsent(p, x ->
+                  new java.time.format.DateTimeFormatterBuilder().parseCaseInsensitive()
+                      .appendPattern(x).toFormatter(Locale.ENGLISH));
               return p.contains("d") ? YearMonth.from(LocalDate.parse(cleaned, f))
                   : YearMonth.parse(cleaned, f);
             } catch (DateTimeParseException ex) {
@@ -448,6 +533,22 @@ public final class MappedFormat implements SourceFormat {
           }
           throw new Rejection(Rejection.BAD_PERIOD, label(a.get(0)) + " '"
               + FieldValues.abbreviate(s) + "' is not a month (" + literal(a, 1) + ")");
+        }
+        case "year" -> {
+          String s = text(a.get(0));
+          if (s == null) {
+            return null;
+          }
+          String cleaned = s.replace(".", " ").replaceAll("\\s+", " ").trim();
+          for (String pattern : literal(a, 1).split("\\|")) {
+            Matcher m = YEAR_FORMATS.computeIfAbsent(pattern, MappedFormat::yearPattern)
+                .matcher(cleaned);
+            if (m.matches()) {
+              return java.time.Year.of(Integer.parseInt(m.group(1)));
+            }
+          }
+          throw new Rejection(Rejection.BAD_PERIOD, label(a.get(0)) + " '"
+              + FieldValues.abbreviate(s) + "' is not a year (" + literal(a, 1) + ")");
         }
         case "lookup" -> {
           String s = text(a.get(0));
@@ -489,12 +590,13 @@ public final class MappedFormat implements SourceFormat {
           return null;
         }
         case "filename_month" -> {
-          Matcher m = FILE_MONTH.matcher(fileName);
-          YearMonth last = null;
-          while (m.find()) {
-            last = YearMonth.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
-          }
-          return last;
+          Matcher m = FILE_MONTH.matcher(baseName(fileName));
+          return m.find() ? YearMonth.of(Integer.parseInt(m.group(1)),
+              Integer.parseInt(m.group(2))) : null;
+        }
+        case "filename_year" -> {
+          Matcher m = FILE_YEAR.matcher(baseName(fileName));
+          return m.find() ? java.time.Year.of(Integer.parseInt(m.group(1))) : null;
         }
         case "filename_flow" -> {
           String n = fileName.toLowerCase(Locale.ROOT);
@@ -541,6 +643,16 @@ public final class MappedFormat implements SourceFormat {
     private String text(Expr e) throws Rejection {
       Object o = eval(e);
       return o == null ? null : o.toString().trim();
+    }
+
+    /** The number layout a decimal() call names, itself or through a job option. */
+    private NumberLayout numberLayout(List<Expr> a) {
+      if (a.size() < 2) {
+        return NUMBER_LAYOUTS.computeIfAbsent("1234.5", NumberLayout::of);
+      }
+      String name = isOption(a.get(1)) ? options.get(a.get(1).args().get(0).literal())
+          : a.get(1).literal();
+      return NUMBER_LAYOUTS.computeIfAbsent(name, NumberLayout::of);
     }
 
     private String literal(List<Expr> args, int i) {

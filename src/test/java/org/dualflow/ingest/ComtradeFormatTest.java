@@ -112,6 +112,19 @@ class ComtradeFormatTest {
   }
 
   @Test
+  void mosCodeMinusOneOfTheBulkFilesIsATotalNotABreakDown() throws IOException {
+    // Bulk files write -1 for "not applicable": that row is the total and counts; a real
+    // mode-of-supply break-down (3) of it does not. Countable value: 250.00, not 0.
+    List<Object[]> rows = parseAll(
+        "M,2023,1,202301,156,CHN,X,643,RUS,0,H6,854231,6,C00,-1,0,kg,1,1,250.00\n"
+            + "M,2023,1,202301,156,CHN,X,643,RUS,0,H6,854231,6,C00,3,0,kg,1,1,100.00\n");
+    BigDecimal countable = rows.stream().filter(r -> Boolean.TRUE.equals(r[Ingested.IS_COUNTABLE]))
+        .map(r -> (BigDecimal) r[Ingested.VALUE_USD]).reduce(BigDecimal.ZERO, BigDecimal::add);
+    assertThat(countable).isEqualByComparingTo("250.00");
+    assertThat(rows.get(1)[Ingested.IS_BREAKDOWN]).isEqualTo(true);
+  }
+
+  @Test
   void badLinesAreRejectedWithTheirReasonAndRawText() throws IOException {
     List<Object[]> rows = parseAll(String.join("\n",
         "M,2022,1,202201,156,CHN,X,643,RUS,0,H6,854231,6,C00,0,0,kg,1,1",

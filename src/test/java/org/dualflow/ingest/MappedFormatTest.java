@@ -194,7 +194,7 @@ class MappedFormatTest {
         + "ДЛЯ ПРОМЫШЛЕННОГО ОБОРУДОВАНИЯ\",SHENZHEN ABC TRADING CO LTD,ООО \"ТЕХНОСНАБ\",7701234567,"
         + "КИТАЙ,CN,HK,TEXAS INSTRUMENTS,TI,10000,156,,12.5,13,500,шт\n"
         + "10702070/151123/0012345,15.11.2023,2,8542329000,ПАМЯТЬ,SHENZHEN ABC TRADING CO LTD,"
-        + "ООО \"\"ТЕХНОСНАБ\"\",7701234567,Тайвань,Китай,HK,,SAMSUNG,\"2 000\",USD,\"2,000.00\",1,1,10,шт\n")
+        + "ООО \"\"ТЕХНОСНАБ\"\",7701234567,Тайвань,Китай,HK,,SAMSUNG,\"2,000\",USD,\"2,000.00\",1,1,10,шт\n")
         .getBytes(StandardCharsets.UTF_8));
     List<Row> rows = records(read(f, format("declarations", Map.of())));
     Row first = rows.get(0);
@@ -218,6 +218,34 @@ class MappedFormatTest {
     assertThat(second.<BigDecimal>getAs("value_usd")).isEqualByComparingTo("2000.00");
     assertThat(second.<String>getAs("manufacturer")).isEqualTo("SAMSUNG");
     assertThat(second.<Long>getAs("source_line")).isEqualTo(4L);
+  }
+
+  @Test
+  void declarationsWithDecimalCommasAreReadWhenTheJobSaysSoAndRefusedOtherwise()
+      throws IOException {
+    // A Russian extract writes 48548,00 and 24,5: with input.declarations.number=1234,5 they are
+    // 48,548.00 USD and 24.5 kg. Under the default 1,234.5 the same values are not numbers of
+    // the layout: quarantined, never read as 4,854,800.
+    String lines = DECLARATIONS
+        + "10702070/011023/0001200,01.10.2023,1,8542319000,ПРОЦЕССОРЫ,A,B,7701234567,КИТАЙ,CN,"
+        + "HK,,,\"349545,60\",156,\"48548,00\",\"24,5\",25,960,шт\n"
+        + "10702070/011023/0001200,01.10.2023,2,8542329000,ПАМЯТЬ,A,B,7701234567,КИТАЙ,CN,"
+        + "HK,,,\"1000,00\",USD,\"1234,567\",\"1,5\",2,10,шт\n";
+    Path f = write("ru.csv", lines.getBytes(StandardCharsets.UTF_8));
+    List<Row> comma = records(read(f, format("declarations", Map.of("number", "1234,5"))));
+    assertThat(comma).extracting(r -> r.<String>getAs("row_status"))
+        .containsExactly("accepted", "accepted");
+    assertThat(comma.get(0).<BigDecimal>getAs("value_usd")).isEqualByComparingTo("48548.00");
+    assertThat(comma.get(0).<BigDecimal>getAs("net_kg")).isEqualByComparingTo("24.5");
+    assertThat(comma.get(1).<BigDecimal>getAs("value_usd")).isEqualByComparingTo("1234.57");
+    List<Row> point = records(read(f, format("declarations", Map.of())));
+    assertThat(point).extracting(r -> r.<String>getAs("reason_code"))
+        .containsExactly("not_numeric", "not_numeric");
+    assertThat(point).extracting(r -> r.<String>getAs("reason"))
+        .allMatch(reason -> reason.endsWith(" is not a number written as 1,234.5"));
+    assertThatThrownBy(() -> format("declarations", Map.of("number", "1.234")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("input.declarations.number: '1.234' is not a number layout");
   }
 
   @Test
