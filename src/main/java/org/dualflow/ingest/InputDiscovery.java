@@ -13,9 +13,14 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Expands input settings into files, on the driver, before any Spark work: a file, a directory
- * (its {@code .csv}, {@code .csv.gz} and {@code .gz} files, not recursive) or a glob.
+ * (its {@code .csv}, {@code .dat} (Eurostat's bulk files), {@code .txt} and {@code .tsv}
+ * (Comtrade's bulk files) files, each plain or gzipped, and any {@code .gz}; not recursive) or
+ * a glob.
  */
 public final class InputDiscovery {
+
+  private static final java.util.regex.Pattern DATA_FILE = java.util.regex.Pattern.compile(
+      "(?i).*(\\.(csv|dat|txt|tsv)(\\.gz)?|\\.gz)");
 
   /** A setting that matched no file; the caller turns it into a configuration error. */
   public static final class NoMatchException extends Exception {
@@ -48,7 +53,7 @@ public final class InputDiscovery {
           for (FileStatus child : fs.listStatus(s.getPath())) {
             String name = child.getPath().getName();
             if (child.isFile() && !name.startsWith(".") && !name.startsWith("_")
-                && (name.endsWith(".csv") || name.endsWith(".csv.gz") || name.endsWith(".gz"))) {
+                && DATA_FILE.matcher(name).matches()) {
               files.put(child.getPath().toString(), child);
             }
           }
@@ -57,7 +62,7 @@ public final class InputDiscovery {
         }
       }
       if (files.isEmpty()) {
-        throw new NoMatchException("the directory holds no .csv, .csv.gz or .gz file");
+        throw new NoMatchException("the directory holds no .csv, .dat, .txt, .tsv or .gz file");
       }
       List<Ingest.InputRef> out = new ArrayList<>();
       for (FileStatus s : files.values()) {

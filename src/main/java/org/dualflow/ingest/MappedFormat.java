@@ -225,7 +225,7 @@ public final class MappedFormat implements SourceFormat {
           + FieldValues.abbreviate(String.join(",", header)) + "); if the file is right, check "
           + "its encoding (input." + mapping.source + ".encoding, now " + encoding() + ")");
     }
-    return new Parser(header.size(), index, matched, fileName(file));
+    return new Parser(header.size(), index, matched, file);
   }
 
   private static String normalizeHeader(String h) {
@@ -258,15 +258,40 @@ public final class MappedFormat implements SourceFormat {
     private final int fieldCount;
     private final Map<String, Integer> index;
     private final Map<String, String> matchedHeader;
+    private final String file;
     private final String fileName;
+    /** Per totals column: whether a total row and whether another row was seen. */
+    private final Map<String, boolean[]> totalsSeen = new HashMap<>();
     private CsvRecordReader record;
 
     Parser(int fieldCount, Map<String, Integer> index, Map<String, String> matchedHeader,
-        String fileName) {
+        String file) {
       this.fieldCount = fieldCount;
       this.index = index;
       this.matchedHeader = matchedHeader;
-      this.fileName = fileName;
+      this.file = file;
+      this.fileName = fileName(file);
+    }
+
+    /**
+     * A file with both total rows and the rows they total would count its trade twice: it is
+     * refused whole (see SourceMapping's totals lines).
+     */
+    private void checkTotals() {
+      for (Map.Entry<String, java.util.Set<String>> t : mapping.totals.entrySet()) {
+        String v = raw(t.getKey());
+        if (v == null || v.isEmpty()) {
+          continue;
+        }
+        boolean[] seen = totalsSeen.computeIfAbsent(t.getKey(), k -> new boolean[2]);
+        seen[t.getValue().contains(v.toLowerCase(Locale.ROOT)) ? 0 : 1] = true;
+        if (seen[0] && seen[1]) {
+          throw new InputFileException("Cannot read " + file + ": its " + header(t.getKey())
+              + " column has both totals and the single values they add up (line "
+              + record.lineNumber() + " has '" + v + "'); adding both would count the same "
+              + "trade twice: export either the totals or the single values");
+        }
+      }
     }
 
     @Override
@@ -280,6 +305,7 @@ public final class MappedFormat implements SourceFormat {
           throw new Rejection(Rejection.FIELD_COUNT, "expected " + fieldCount
               + " fields as in the header, found " + r.fieldCount());
         }
+        checkTotals();
         Map<String, Object> values = new HashMap<>();
         // The period first, so that a record rejected later still says which month it is.
         Object period = eval(mapping.fields.get("period"));
@@ -360,9 +386,12 @@ public final class MappedFormat implements SourceFormat {
           throw new Rejection(Rejection.MISSING_VALUE, "no value: " + describe(
               mapping.fields.containsKey("value_orig") ? "value_orig" : "value_usd"));
         }
-        valueUsd = fx.toUsd(valueOrig, currency, month);
+        boolean annual = freq.equals("A");
+        valueUsd = annual ? fx.toUsd(valueOrig, currency, java.time.Year.of(month.getYear()))
+            : fx.toUsd(valueOrig, currency, month);
         if (valueUsd == null) {
-          throw new Rejection(Rejection.MISSING_FX_RATE, "no " + currency + " rate for " + month
+          throw new Rejection(Rejection.MISSING_FX_RATE, "no " + currency + " rate for "
+              + (annual ? "every month of " + month.getYear() : month)
               + " in fx-monthly.csv (rates: " + fx.coverage().getOrDefault(currency, "none")
               + "); add the rate to reference.dir/fx-monthly.csv");
         }
@@ -509,6 +538,11 @@ public final class MappedFormat implements SourceFormat {
             if (iso3 != null) {
               return iso3;
             }
+          }
+          if (Countries.isAggregate(s)) {
+            throw new Rejection(Rejection.AGGREGATE_AREA, label(a.get(0)) + " '"
+                + FieldValues.abbreviate(s) + "' is an aggregate of countries: its rows repeat "
+                + "its members' and are not counted");
           }
           throw new Rejection(Rejection.UNKNOWN_COUNTRY, label(a.get(0)) + " '"
               + FieldValues.abbreviate(s) + "' is not a known country (" + scheme + ")");

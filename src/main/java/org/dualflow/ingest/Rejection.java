@@ -15,6 +15,8 @@ public final class Rejection extends Exception {
   public static final String MISSING_COMMODITY_CODE = "missing_commodity_code";
   public static final String BAD_COMMODITY_CODE = "bad_commodity_code";
   public static final String UNKNOWN_COUNTRY = "unknown_country";
+  /** An aggregate of countries (EU-27, euro area): not a defect, and never summed. */
+  public static final String AGGREGATE_AREA = "aggregate_area";
   public static final String INCONSISTENT_COUNTRY = "inconsistent_country";
   public static final String UNSUPPORTED_FLOW = "unsupported_flow";
   public static final String UNSUPPORTED_CLASSIFICATION = "unsupported_classification";

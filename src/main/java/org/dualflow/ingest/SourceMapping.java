@@ -27,7 +27,12 @@ import java.util.TreeSet;
  * option.flow = export                         a setting a job may change: input.gacc.flow
  * key         = period, code, partner_code     what identifies a record (fields or columns)
  * field.hs_code = hs_code(code)                each canonical field as an expression
+ * totals.procedure = T | Total                 values of a column that mark total rows
  * </pre>
+ *
+ * A {@code totals.<column>} line says that rows with those values are the totals of the rows
+ * with other values (Eurostat's statistical procedure {@code T} of procedures 1, 2, 3, 9). A
+ * file holding both kinds would count the same trade twice: it is refused, naming the column.
  *
  * Expressions are converter calls over logical columns and quoted literals, nested freely; the
  * converters are listed in {@link MappedFormat}. Anything the mapping does not set keeps the
@@ -54,10 +59,12 @@ public final class SourceMapping implements Serializable {
   final Map<String, String> options;
   final List<String> key;
   final Map<String, Expr> fields;
+  /** Per column, the values (lower case) that mark a total row. */
+  final Map<String, Set<String>> totals;
 
   private SourceMapping(String source, String description, String encoding, char delimiter,
       Map<String, List<String>> columns, List<String> required, Map<String, String> options,
-      List<String> key, Map<String, Expr> fields) {
+      List<String> key, Map<String, Expr> fields, Map<String, Set<String>> totals) {
     this.source = source;
     this.description = description;
     this.encoding = encoding;
@@ -67,6 +74,7 @@ public final class SourceMapping implements Serializable {
     this.options = options;
     this.key = key;
     this.fields = fields;
+    this.totals = totals;
   }
 
   /**
@@ -98,6 +106,7 @@ public final class SourceMapping implements Serializable {
     Map<String, List<String>> columns = new LinkedHashMap<>();
     Map<String, String> options = new LinkedHashMap<>();
     Map<String, Expr> fields = new LinkedHashMap<>();
+    Map<String, Set<String>> totals = new LinkedHashMap<>();
     for (String name : new TreeSet<>(p.stringPropertyNames())) {
       String value = p.getProperty(name).trim();
       if (name.startsWith("column.")) {
@@ -110,6 +119,14 @@ public final class SourceMapping implements Serializable {
         columns.put(name.substring(7), Collections.unmodifiableList(headers));
       } else if (name.startsWith("option.")) {
         options.put(name.substring(7), value);
+      } else if (name.startsWith("totals.")) {
+        Set<String> values = new java.util.HashSet<>();
+        for (String v : value.split("\\|")) {
+          if (!v.isBlank()) {
+            values.add(v.trim().toLowerCase(java.util.Locale.ROOT));
+          }
+        }
+        totals.put(name.substring(7), Collections.unmodifiableSet(values));
       } else if (name.startsWith("field.")) {
         String field = name.substring(6);
         if (!FIELDS.contains(field)) {
@@ -153,6 +170,12 @@ public final class SourceMapping implements Serializable {
             + " is neither a column nor a field");
       }
     }
+    for (String c : totals.keySet()) {
+      if (!columns.containsKey(c)) {
+        throw new IllegalArgumentException("Invalid mapping " + where + ": totals." + c
+            + " names a column that has no column." + c + " line");
+      }
+    }
     for (Expr e : fields.values()) {
       for (String c : e.columns()) {
         if (!columns.containsKey(c)) {
@@ -170,7 +193,7 @@ public final class SourceMapping implements Serializable {
     return new SourceMapping(source, p.getProperty("description", "").trim(),
         p.getProperty("encoding", "UTF-8").trim(), delimiter.charAt(0),
         Collections.unmodifiableMap(columns), required, Collections.unmodifiableMap(options),
-        key, Collections.unmodifiableMap(fields));
+        key, Collections.unmodifiableMap(fields), Collections.unmodifiableMap(totals));
   }
 
   private static String require(Properties p, String key, String where) {

@@ -34,18 +34,23 @@ public record FileStats(Ingest.InputRef input, String sha256, long read, long ac
         + byReason.getOrDefault(Rejection.CONFLICTING_DUPLICATE, 0L);
   }
 
+  /** Rejected records that are no defect of the file: duplicates and aggregate areas. */
+  public long rejectedByDesign() {
+    return duplicates() + byReason.getOrDefault(Rejection.AGGREGATE_AREA, 0L);
+  }
+
   /**
-   * Rejected records other than duplicates, over records in the run's months. Lines whose month
-   * cannot be read count wherever the run is; but a file with nothing dated in the run's months
-   * is not the run's to judge (a monthly run would otherwise fail forever on an old file's one
-   * unreadable line).
+   * Rejected records other than duplicates and aggregate areas, over records in the run's
+   * months. Lines whose month cannot be read count wherever the run is; but a file with nothing
+   * dated in the run's months is not the run's to judge (a monthly run would otherwise fail
+   * forever on an old file's one unreadable line).
    */
   public double rejectRatio() {
     long inScope = read - outside;
     if (inScope - undatedRejects <= 0) {
       return 0;
     }
-    return (double) (rejected - duplicates()) / inScope;
+    return (double) (rejected - rejectedByDesign()) / inScope;
   }
 
   /** The same file with what classification found in it. */

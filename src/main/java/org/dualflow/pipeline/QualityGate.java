@@ -27,7 +27,7 @@ public final class QualityGate {
   static List<String> violations(List<FileStats> files, Double limit) {
     return files.stream().filter(f -> isOver(f, limit))
         .map(f -> String.format("%s rejects %.1f%% (%d of %d)", f.input().uri(),
-            100 * f.rejectRatio(), f.rejected() - f.duplicates(), f.read() - f.outside()))
+            100 * f.rejectRatio(), f.rejected() - f.rejectedByDesign(), f.read() - f.outside()))
         .toList();
   }
 

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -212,9 +214,41 @@ public final class Countries implements Serializable {
     return byGacc.get(c);
   }
 
-  /** Alpha-3 for a country name in English, Russian or Chinese; null when unknown. */
+  /**
+   * Alpha-3 for a country name in English, Russian or Chinese; null when unknown. A name that is
+   * unknown as written but ends in a bracketed note is tried without the note, then as the
+   * name in the brackets: Eurostat labels its countries so ({@code Germany (incl. German
+   * Democratic Republic 'DD' from 1991)}, {@code Russian Federation (Russia)}).
+   */
   public String byName(String name) {
-    return byName.get(normalizeName(name));
+    String iso3 = byName.get(normalizeName(name));
+    if (iso3 == null) {
+      Matcher m = ANNOTATED.matcher(name.trim());
+      if (m.matches()) {
+        iso3 = byName.get(normalizeName(m.group(1)));
+        if (iso3 == null) {
+          iso3 = byName.get(normalizeName(m.group(2)));
+        }
+      }
+    }
+    return iso3;
+  }
+
+  /** A name, then a bracketed note to the end: "France (incl. Saint Barthélemy 'BL' ...)". */
+  private static final Pattern ANNOTATED = Pattern.compile("(?s)([^(]+?)\\s*\\((.*)\\)\\s*");
+
+  /**
+   * Names and codes of areas that add countries up: the European Union and euro area in their
+   * Eurostat labels and codes, intra- and extra-EU trade, the World. Their rows repeat their
+   * members' and are never summed beside them.
+   */
+  private static final Pattern AGGREGATE = Pattern.compile("(?i)\\s*(european union\\b.*"
+      + "|euro area\\b.*|extra[- ]?(eu|euro).*|intra[- ]?(eu|euro).*|eu ?\\d\\d.*|ea ?\\d\\d.*"
+      + "|(ext|int)_(eu|ea).*|world|all countries.*|total)\\s*");
+
+  /** True when {@code label} names an aggregate of countries (see {@link #AGGREGATE}). */
+  public static boolean isAggregate(String label) {
+    return AGGREGATE.matcher(label).matches();
   }
 
   /** True when {@code iso3} is a code this table knows (including WLD, X- and G-codes). */

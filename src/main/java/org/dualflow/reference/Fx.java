@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.time.Year;
 import java.time.YearMonth;
 import java.util.Collections;
 import java.util.HashMap;
@@ -73,6 +74,32 @@ public final class Fx implements Serializable {
     }
     BigDecimal usd = r.usdPerUnit() ? amount.multiply(r.rate())
         : amount.divide(r.rate(), MathContext.DECIMAL128);
+    return usd.setScale(2, RoundingMode.HALF_UP);
+  }
+
+  /**
+   * {@code amount} in {@code currency}, a year's figure, converted to USD at the mean of the
+   * year's twelve monthly rates (in their published form), rounded to cents; null unless all
+   * twelve months have a rate. A January rate for a whole year's trade would be off by the
+   * year's drift.
+   */
+  public BigDecimal toUsd(BigDecimal amount, String currency, Year year) {
+    if (currency.equals("USD")) {
+      return amount.setScale(2, RoundingMode.HALF_UP);
+    }
+    BigDecimal sum = BigDecimal.ZERO;
+    Boolean usdPerUnit = null;
+    for (int m = 1; m <= 12; m++) {
+      Rate r = rates.get(currency + " " + year.atMonth(m));
+      if (r == null || (usdPerUnit != null && usdPerUnit != r.usdPerUnit())) {
+        return null;
+      }
+      usdPerUnit = r.usdPerUnit();
+      sum = sum.add(r.rate());
+    }
+    BigDecimal mean = sum.divide(BigDecimal.valueOf(12), MathContext.DECIMAL128);
+    BigDecimal usd = usdPerUnit ? amount.multiply(mean)
+        : amount.divide(mean, MathContext.DECIMAL128);
     return usd.setScale(2, RoundingMode.HALF_UP);
   }
 

@@ -1,0 +1,115 @@
+package org.dualflow.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Eurostat Comext files laid out as Eurostat delivers them (fixtures and their sources in
+ * {@code src/test/resources/ComextLayoutsTest/README.md}): the totals that count, and what is
+ * set aside and why.
+ */
+class ComextLayoutsTest {
+
+  private static final Path FIXTURES = Path.of("src/test/resources/ComextLayoutsTest");
+  /** USD per EUR, January 2021 (fx-monthly.csv, FRED EXUSEU). */
+  private static final BigDecimal EUR_2021_01 = new BigDecimal("1.2178");
+
+  private static List<Row> records(String file) throws IOException {
+    return MappedFormatTest.read(FIXTURES.resolve(file), MappedFormatTest.format("comext",
+        Map.of())).stream().filter(r -> !"file".equals(r.getAs("row_status"))).toList();
+  }
+
+  /** EUR to USD as the job converts each record: the month's rate, half-up to cents. */
+  private static BigDecimal usd(long eur, BigDecimal rate) {
+    return BigDecimal.valueOf(eur).multiply(rate).setScale(2, RoundingMode.HALF_UP);
+  }
+
+  private static BigDecimal countableUsd(List<Row> rows, String exporter, String importer) {
+    return rows.stream().filter(r -> "accepted".equals(r.getAs("row_status"))
+            && Boolean.TRUE.equals(r.getAs("is_countable")) && "M".equals(r.getAs("freq"))
+            && exporter.equals(r.getAs("exporter_iso3"))
+            && importer.equals(r.getAs("importer_iso3")))
+        .map(r -> r.<BigDecimal>getAs("value_usd")).reduce(BigDecimal.ZERO, BigDecimal::add);
+  }
+
+  @Test
+  void theRelationalViewWithEurostatsLabelsGivesEveryMembersExportsAndSetsTheEuAside()
+      throws IOException {
+    List<Row> rows = records("relational-view-labels.csv");
+    // Germany, France, the Netherlands and Belgium to Russia, January 2021, EUR: 2,085,525 +
+    // 282,176 + 20,788,379 + 548,963, each converted at 1.2178 USD per EUR.
+    BigDecimal toRussia = usd(2_085_525, EUR_2021_01).add(usd(282_176, EUR_2021_01))
+        .add(usd(20_788_379, EUR_2021_01)).add(usd(548_963, EUR_2021_01));
+    // 2,539,752.35 + 343,633.93 + 25,316,087.95 + 668,527.14
+    assertThat(toRussia).isEqualByComparingTo("28868001.37");
+    BigDecimal sum = BigDecimal.ZERO;
+    for (String exporter : List.of("DEU", "FRA", "NLD", "BEL")) {
+      sum = sum.add(countableUsd(rows, exporter, "RUS"));
+    }
+    assertThat(sum).isEqualByComparingTo(toRussia);
+    assertThat(countableUsd(rows, "DEU", "BLR")).isEqualByComparingTo(usd(106_765, EUR_2021_01));
+    // The EU-27 line repeats its members: set aside with its own reason, not as unknown.
+    Row eu27 = rows.stream().filter(r -> "rejected".equals(r.getAs("row_status"))).findFirst()
+        .orElseThrow();
+    assertThat(eu27.<String>getAs("reason_code")).isEqualTo("aggregate_area");
+    assertThat(eu27.<Long>getAs("source_line")).isEqualTo(6L);
+    assertThat(rows.stream().filter(r -> "rejected".equals(r.getAs("row_status")))).hasSize(1);
+  }
+
+  @Test
+  void aYearInTheRelationalViewIsAnAnnualRecordAtTheYearsMeanRate() throws IOException {
+    Row ireland = records("relational-view-labels.csv").stream()
+        .filter(r -> "IRL".equals(r.getAs("exporter_iso3"))).findFirst().orElseThrow();
+    assertThat(ireland.<String>getAs("freq")).isEqualTo("A");
+    assertThat(ireland.<String>getAs("importer_iso3")).isEqualTo("KAZ");
+    assertThat(ireland.getAs("period").toString()).isEqualTo("2021-01-01");
+    // 161,808 EUR at the mean of 2021's twelve monthly USD per EUR rates in fx-monthly.csv.
+    BigDecimal sum = BigDecimal.ZERO;
+    for (String line : Files.readAllLines(Path.of(
+        "src/main/resources/dualflow/reference/fx-monthly.csv"))) {
+      if (line.startsWith("EUR,2021-")) {
+        sum = sum.add(new BigDecimal(line.split(",")[2]));
+      }
+    }
+    BigDecimal mean = sum.divide(BigDecimal.valueOf(12), MathContext.DECIMAL128);
+    assertThat(ireland.<BigDecimal>getAs("value_usd")).isEqualByComparingTo(
+        BigDecimal.valueOf(161_808).multiply(mean).setScale(2, RoundingMode.HALF_UP));
+  }
+
+  @Test
+  void theOldBulkLayoutIsReadByItsIsoColumnsNotEurostatsNumericCodes() throws IOException {
+    List<Row> rows = records("full202101.dat");
+    assertThat(rows).extracting(r -> r.<String>getAs("row_status")).containsOnly("accepted");
+    // Germany: regimes 1 and 2 add up, 2,000,000 + 85,525 EUR; the TOTAL line is kept, never
+    // summed. The Netherlands: 20,788,379 EUR. DECLARANT 004 is Germany for Eurostat (and
+    // Afghanistan in M49), PARTNER 0075 Russia.
+    assertThat(countableUsd(rows, "DEU", "RUS")).isEqualByComparingTo(
+        usd(2_000_000, EUR_2021_01).add(usd(85_525, EUR_2021_01)));
+    assertThat(countableUsd(rows, "NLD", "RUS")).isEqualByComparingTo(
+        usd(20_788_379, EUR_2021_01));
+    Row total = rows.get(2);
+    assertThat(total.<String>getAs("hs_code")).isEqualTo("TOTAL");
+    assertThat(total.<Boolean>getAs("is_countable")).isFalse();
+  }
+
+  @Test
+  void aFileWithATotalAndTheProceduresItTotalsIsRefusedWhole() {
+    assertThatThrownBy(() -> records("relational-view-total-and-procedures.csv"))
+        .isInstanceOf(InputFileException.class)
+        .hasMessageEndingWith("relational-view-total-and-procedures.csv: its STAT_PROCEDURE "
+            + "column has both totals and the single values they add up (line 3 has '1'); "
+            + "adding both would count the same trade twice: export either the totals or the "
+            + "single values");
+  }
+}
