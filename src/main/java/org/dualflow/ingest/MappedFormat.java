@@ -50,6 +50,9 @@ import org.dualflow.reference.Fx;
  *       November. A year: the first four-digit year in the name. A flow: 出口/export,
  *       进口/import</dd>
  *   <dt>{@code first(a, b, ...)}</dt><dd>the first of its arguments that gives a value</dd>
+ *   <dt>{@code when_absent(c, x)}</dt><dd>{@code x}, but only in files without column
+ *       {@code c}: a fallback that must not stand in for a bad value of a column the file
+ *       has</dd>
  *   <dt>{@code concat(a, b, ...)}</dt><dd>the texts joined; null if one is missing</dd>
  * </dl>
  * The reader then does what every source needs: direction and value basis from the flow, the
@@ -61,7 +64,7 @@ public final class MappedFormat implements SourceFormat {
 
   static final Set<String> FUNCTIONS = Set.of("text", "hs_code", "decimal", "country", "month",
       "year", "lookup", "header_of", "kg", "option", "filename_month", "filename_year",
-      "filename_flow", "first", "concat");
+      "filename_flow", "first", "concat", "when_absent");
 
   private static final Set<String> KG_UNITS = Set.of("千克", "公斤", "kg", "kgm", "кг",
       "килограмм");
@@ -109,6 +112,8 @@ public final class MappedFormat implements SourceFormat {
       case "filename_month", "filename_year", "filename_flow" -> a.isEmpty() ? null
           : "takes no argument";
       case "first", "concat" -> a.isEmpty() ? "takes at least one argument" : null;
+      case "when_absent" -> a.size() == 2 && a.get(0).column() != null ? null
+          : "takes a column and an expression";
       default -> "is unknown";
     };
     if (problem != null) {
@@ -225,7 +230,9 @@ public final class MappedFormat implements SourceFormat {
           + FieldValues.abbreviate(String.join(",", header)) + "); if the file is right, check "
           + "its encoding (input." + mapping.source + ".encoding, now " + encoding() + ")");
     }
-    return new Parser(header.size(), index, matched, file);
+    Parser parser = new Parser(header.size(), index, matched, file);
+    parser.checkDatable();
+    return parser;
   }
 
   private static String normalizeHeader(String h) {
@@ -277,6 +284,34 @@ public final class MappedFormat implements SourceFormat {
      * A file with both total rows and the rows they total would count its trade twice: it is
      * refused whole (see SourceMapping's totals lines).
      */
+    /**
+     * A file that has none of the columns its period is read from must be dated by itself (a
+     * job option, its name), or no line of it can be: refused before it is read.
+     */
+    void checkDatable() {
+      Expr period = mapping.fields.get("period");
+      if (period.columns().stream().anyMatch(index::containsKey)) {
+        return;
+      }
+      Object p;
+      try {
+        p = eval(period);
+      } catch (Rejection e) {
+        p = null;
+      }
+      if (p == null) {
+        List<String> columns = period.columns().stream()
+            .map(c -> String.join(" or ", mapping.columns.get(c))).toList();
+        String option = period.options().stream().findFirst().orElse(null);
+        throw new InputFileException("Cannot read " + file + ": nothing says which month or "
+            + "year it covers (it has no " + String.join(", ", columns) + " column"
+            + (option == null ? "" : ", input." + mapping.source + "." + option + " is not set")
+            + " and its name gives no month or year)" + (option == null ? ""
+                : "; set input." + mapping.source + "." + option + "=2024 for a year's figures "
+                    + "or 2024-03 for a month's"));
+      }
+    }
+
     private void checkTotals() {
       for (Map.Entry<String, java.util.Set<String>> t : mapping.totals.entrySet()) {
         String v = raw(t.getKey());
@@ -460,7 +495,7 @@ public final class MappedFormat implements SourceFormat {
 
     private String raw(String column) {
       Integer i = index.get(column);
-      return i == null ? null : record.field(i).trim();
+      return i == null || record == null ? null : record.field(i).trim();
     }
 
     private String header(String column) {
@@ -658,6 +693,9 @@ public final class MappedFormat implements SourceFormat {
             throw firstFailure;
           }
           return null;
+        }
+        case "when_absent" -> {
+          return index.containsKey(a.get(0).column()) ? null : eval(a.get(1));
         }
         case "concat" -> {
           StringBuilder sb = new StringBuilder();

@@ -114,12 +114,43 @@ class MappedFormatTest {
     // A job setting wins over the file name.
     Row export = records(read(f, format("gacc", Map.of("flow", "export")))).get(0);
     assertThat(export.<String>getAs("flow")).isEqualTo("export");
-    // Without a month in the name and no setting, the record says so.
+    // Nothing in the file or its name dates it, and no setting: the file is refused whole,
+    // saying what to set, instead of every line being quarantined.
     Path noMonth = write("gacc-query.csv", Files.readAllBytes(f));
-    Row bad = records(read(noMonth, format("gacc", Map.of()))).get(0);
-    assertThat(bad.<String>getAs("reason_code")).isEqualTo("bad_period");
+    assertThatThrownBy(() -> read(noMonth, format("gacc", Map.of())))
+        .isInstanceOf(InputFileException.class)
+        .hasMessage("Cannot read file:" + noMonth + ": nothing says which month or year it "
+            + "covers (it has no 数据年月 column, input.gacc.period is not set and its name gives "
+            + "no month or year); set input.gacc.period=2024 for a year's figures or 2024-03 "
+            + "for a month's");
     assertThat(records(read(noMonth, format("gacc", Map.of("period", "2023-12")))).get(0)
         .<String>getAs("period_key")).isEqualTo("2023-12");
+  }
+
+  @Test
+  void aGaccQueryOfAWholeYearIsAnAnnualRecordNotTheMonthItsNameSeemsToSay()
+      throws IOException {
+    // The query tool (wuhulamb/customs-data download.js) asks for months 1 to 12 of a year
+    // and names the file <flow>-<year>-<port>_p<page>-<n>: here port 11, not November.
+    String header = "商品编码,商品名称,贸易伙伴编码,贸易伙伴名称,贸易方式编码,贸易方式名称,注册地编码,注册地名称,"
+        + "第一数量,第一计量单位,第二数量,第二计量单位,美元\n";
+    String line = "85423100,处理器及控制器,344,俄罗斯联邦,10,一般贸易,11,北京市,\"1,000\",千克,"
+        + "\"2,000\",个,\"7,000,000\"\n";
+    Path year = write("export-2024-11_p1-123.csv", (header + line)
+        .getBytes(StandardCharsets.UTF_8));
+    Row r = records(read(year, format("gacc", Map.of()))).get(0);
+    assertThat(r.<String>getAs("freq")).isEqualTo("A");
+    assertThat(r.<String>getAs("period_key")).isEqualTo("2024-01");
+    assertThat(r.<BigDecimal>getAs("value_usd")).isEqualByComparingTo("7000000");
+    // The same through the setting, whatever the name.
+    Path any = write("china.csv", (header + line).getBytes(StandardCharsets.UTF_8));
+    assertThat(records(read(any, format("gacc", Map.of("period", "2023")))).get(0)
+        .<String>getAs("freq")).isEqualTo("A");
+    // A file with a month column never falls back to its name: a bad month is a bad line.
+    Path monthly = write("gacc-2024-03.csv", (GACC_MONTHLY.replace("人民币", "美元")
+        + "2024年13月,85423100,处理器,344,俄罗斯联邦,1,千克,1,个,5\n").getBytes(StandardCharsets.UTF_8));
+    assertThat(records(read(monthly, format("gacc", Map.of()))).get(0)
+        .<String>getAs("reason_code")).isEqualTo("bad_period");
   }
 
   @Test
