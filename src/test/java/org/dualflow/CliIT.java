@@ -80,8 +80,11 @@ class CliIT {
         + "\n" + EndToEndIT.A.get(11) + "\n" + EndToEndIT.A.get(12) + "\n");
     Launcher.Result r = runJob("input.comtrade=half.csv\nwarehouse=wh\n"
         + "quality.max-reject-ratio=0.1\n");
+    // Its reasons, most frequent first, and the first line of the first.
     assertOneLineError(r, 3, "Quality gate: file:" + dir.resolve("half.csv")
-        + " rejects 50.0% (2 of 4), above quality.max-reject-ratio 0.1; nothing was published");
+        + " rejects 50.0% (2 of 4: field_count 1, e.g. line 4: ");
+    assertThat(r.errorLines().get(0)).contains("; not_numeric 1), above "
+        + "quality.max-reject-ratio 0.1; nothing was published");
     try (var tables = Files.list(dir.resolve("wh"))) {
       assertThat(tables.map(p -> p.getFileName().toString()))
           .containsExactlyInAnyOrder("quality_report", "run_manifest");

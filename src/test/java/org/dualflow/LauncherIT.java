@@ -60,7 +60,8 @@ class LauncherIT {
   void aJobRunsWithJsonLogsAndItsTablesAnswerSql() throws Exception {
     Files.writeString(dir.resolve("a.csv"),
         EndToEndIT.HEADER + "\n" + String.join("\n", EndToEndIT.A) + "\n");
-    Files.writeString(dir.resolve("job.properties"), "input.comtrade=a.csv\nwarehouse=wh\n");
+    Files.writeString(dir.resolve("job.properties"), "input.comtrade=a.csv\nwarehouse=wh\n"
+        + EndToEndIT.NO_GATE);
     Launcher.Result run = Launcher.run(dir, "run", "job.properties", "--log-format", "json");
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     Matcher id = Pattern.compile("dualflow run (\\S+) succeeded").matcher(run.stdout());

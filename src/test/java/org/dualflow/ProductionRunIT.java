@@ -176,7 +176,7 @@ class ProductionRunIT {
   /** The job file over the shared input, with warehouse wh beside it. */
   private static void job(Path dir) throws IOException {
     Files.writeString(dir.resolve("job.properties"), "input.comtrade=" + inputs.toUri()
-        + "\nwarehouse=wh\nlists=chpl\n");
+        + "\nwarehouse=wh\nlists=chpl\n" + EndToEndIT.NO_GATE);
   }
 
   /** The job file, and a copy of the full run's warehouse as its warehouse. */

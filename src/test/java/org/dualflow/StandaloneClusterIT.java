@@ -128,7 +128,8 @@ class StandaloneClusterIT {
   }
 
   private static String job() {
-    return "input.comtrade=" + work.resolve("input") + "\nwarehouse=wh\nlists=chpl\n";
+    return "input.comtrade=" + work.resolve("input") + "\nwarehouse=wh\nlists=chpl\n"
+        + EndToEndIT.NO_GATE;
   }
 
   private static List<String> executorLogs() throws IOException {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.dualflow.analytics.Headlines;
+import org.dualflow.ingest.Survey;
 import org.dualflow.pipeline.FileStats;
 import org.dualflow.pipeline.JobConfig;
 import org.dualflow.pipeline.RunResult;
@@ -47,6 +48,7 @@ final class RunSummary {
     inputs.add(List.of("total (" + result.files().size() + " files)", "", n(total[0]),
         n(total[1]), n(total[2]), n(total[3]), n(total[4]), ""));
     inputs.print(out, "  ");
+    warnings(result.files(), config.warnRejectRatio(), cwd, out);
     if (!result.rejectedByReason().isEmpty()) {
       List<String> reasons = new ArrayList<>();
       result.rejectedByReason().forEach((k, v) -> reasons.add(k + " " + n(v)));
@@ -70,6 +72,39 @@ final class RunSummary {
         + " \"SELECT year(period) AS year, exporter_iso3, sum(value_usd) AS usd FROM flows_monthly"
         + " WHERE source = 'comtrade' AND importer_iso3 = 'RUS' AND reported_by = 'exporter'"
         + " GROUP BY 1, 2 ORDER BY 1, 3 DESC\"");
+  }
+
+  /**
+   * Files that reject more than the warning level, each with its most frequent reasons and the
+   * first line of the most frequent one: what to look at before trusting the totals.
+   */
+  private static void warnings(List<FileStats> files, Double level, Path cwd, PrintStream out) {
+    List<FileStats> over = files.stream()
+        .filter(f -> level != null && f.rejectRatio() > level).toList();
+    if (over.isEmpty()) {
+      return;
+    }
+    out.printf("  files rejecting more than %s of their records (quality.warn-reject-ratio):%n",
+        percent(level));
+    for (FileStats f : over) {
+      List<String> reasons = new ArrayList<>();
+      f.topReasons(3).forEach(r -> reasons.add(r.getKey() + " " + n(r.getValue())));
+      out.println("    " + shorten(f.input().uri(), cwd) + "  " + percent(f.rejectRatio())
+          + ": " + String.join(", ", reasons));
+      f.topReasons(1).forEach(r -> {
+        Survey.Example e = f.examples().get(r.getKey());
+        if (e != null) {
+          out.println("      line " + e.line() + ": " + e.reason());
+          if (e.text() != null) {
+            out.println("        " + e.text().replace("\n", "\\n").replace("\r", ""));
+          }
+        }
+      });
+    }
+  }
+
+  private static String percent(double share) {
+    return String.format("%.1f%%", 100 * share);
   }
 
   private static void headlines(Headlines.Figures h, PrintStream out) {

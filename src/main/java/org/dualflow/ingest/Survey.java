@@ -69,7 +69,13 @@ public final class Survey {
       .add("period_key", DataTypes.StringType, true)
       .add("n", DataTypes.LongType, true)
       .add("sum_usd", DataTypes.createDecimalType(38, 2), true)
-      .add("sha256", DataTypes.StringType, true);
+      .add("sha256", DataTypes.StringType, true)
+      .add("example_line", DataTypes.LongType, true)
+      .add("example_reason", DataTypes.StringType, true)
+      .add("example_text", DataTypes.StringType, true);
+
+  /** An example line keeps this many characters of its text: enough to recognise it. */
+  static final int EXAMPLE_CHARS = 200;
 
   private Survey() {
   }
@@ -94,7 +100,8 @@ public final class Survey {
       String status = (String) row[Ingested.ROW_STATUS];
       List<Object> bucket = java.util.Arrays.asList(status, row[Ingested.REASON_CODE],
           row[Ingested.PERIOD], row[Ingested.PERIOD_KEY], countable);
-      Object[] tally = buckets.computeIfAbsent(bucket, b -> new Object[] {0L, null});
+      Object[] tally = buckets.computeIfAbsent(bucket, b -> new Object[] {0L, null, null,
+          null, null});
       tally[0] = (Long) tally[0] + 1;
       if (value != null) {
         tally[1] = tally[1] == null ? value : ((BigDecimal) tally[1]).add(value);
@@ -103,19 +110,27 @@ public final class Survey {
       if (Ingested.ACCEPTED.equals(status)) {
         return RowFactory.create(KEY, file, loc, keyHash[0], keyHash[1],
             row[Ingested.CONTENT_HASH], row[Ingested.PERIOD], value, countable, null, null, null,
-            null, null, null);
+            null, null, null, null, null, null);
+      }
+      if (tally[2] == null) {            // the first line of its kind: the example
+        String text = (String) row[Ingested.RAW_LINE];
+        tally[2] = line;
+        tally[3] = row[Ingested.REASON];
+        tally[4] = text == null || text.length() <= EXAMPLE_CHARS ? text
+            : text.substring(0, EXAMPLE_CHARS) + "...";
       }
       return RowFactory.create(REJECTED_LINE, file, loc, null, null, null, row[Ingested.PERIOD],
-          null, null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The tally rows and the file row, at the end of the file. */
     List<Row> finish(String sha256, long records) {
       List<Row> out = new ArrayList<>();
       buckets.forEach((b, t) -> out.add(RowFactory.create(TALLY, file, null, null, null, null,
-          b.get(2), null, b.get(4), b.get(0), b.get(1), b.get(3), t[0], t[1], null)));
+          b.get(2), null, b.get(4), b.get(0), b.get(1), b.get(3), t[0], t[1], null, t[2], t[3],
+          t[4])));
       out.add(RowFactory.create(FILE, file, null, null, null, null, null, null, null, null, null,
-          null, records, null, sha256));
+          null, records, null, sha256, null, null, null));
       return out;
     }
   }
@@ -263,15 +278,25 @@ public final class Survey {
     return new ReadPass.Lines(out, java.util.Set.of());
   }
 
-  /** One file's tally row, for the run's counting. */
+  /** A rejected line, to show what a reason looks like in a file. */
+  public record Example(long line, String reason, String text) {
+  }
+
+  /**
+   * One file's tally row, for the run's counting.
+   *
+   * @param example for rejected records, the first line of its kind; null otherwise
+   */
   public record Tally(String status, String reasonCode, Date period, String periodKey,
-      Boolean countable, long n, BigDecimal usd) {
+      Boolean countable, long n, BigDecimal usd, Example example) {
 
     static Tally of(Row r) {
       BigDecimal usd = r.getAs("sum_usd");
+      Long line = r.getAs("example_line");
       return new Tally(r.getAs("row_status"), r.getAs("reason_code"), r.getAs("period"),
           r.getAs("period_key"), r.getAs("is_countable"), r.<Long>getAs("n"),
-          usd == null ? BigDecimal.ZERO : usd);
+          usd == null ? BigDecimal.ZERO : usd, line == null ? null
+              : new Example(line, r.getAs("example_reason"), r.getAs("example_text")));
     }
   }
 

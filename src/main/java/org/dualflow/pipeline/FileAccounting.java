@@ -63,6 +63,10 @@ final class FileAccounting {
           f.add(t.n(), t.usd(), Boolean.TRUE.equals(t.countable()));
         } else {
           f.reject(t.reasonCode(), t.n());
+          if (t.example() != null) {
+            f.examples.merge(t.reasonCode(), t.example(),
+                (a, b) -> a.line() <= b.line() ? a : b);
+          }
           if ("unknown".equals(t.periodKey())) {
             f.undatedRejects += t.n();
           }
@@ -87,7 +91,7 @@ final class FileAccounting {
       }
       out.add(new FileStats(in, f.sha256, f.read, f.accepted, f.rejected, f.outside,
           f.undatedRejects, f.countable, f.byReason, f.valueAccepted, f.valueCountable, 0,
-          BigDecimal.ZERO));
+          BigDecimal.ZERO, f.examples));
     }
     return new Result(List.copyOf(out), Collections.unmodifiableSortedSet(present));
   }
@@ -102,6 +106,7 @@ final class FileAccounting {
     long undatedRejects;
     long countable;
     final Map<String, Long> byReason = new TreeMap<>();
+    final Map<String, Survey.Example> examples = new HashMap<>();
     BigDecimal valueAccepted = BigDecimal.ZERO;
     BigDecimal valueCountable = BigDecimal.ZERO;
 

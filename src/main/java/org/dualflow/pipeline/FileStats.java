@@ -2,10 +2,12 @@ package org.dualflow.pipeline;
 
 import java.math.BigDecimal;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.dualflow.ingest.Ingest;
 import org.dualflow.ingest.Rejection;
+import org.dualflow.ingest.Survey;
 
 /**
  * One input file's numbers, for the summary, the manifest, the quality report and the gate.
@@ -19,14 +21,16 @@ import org.dualflow.ingest.Rejection;
  * @param countable accepted records that add to sums ({@code is_countable})
  * @param byReason rejected records by reason code, in code order
  * @param classified countable records that matched a list (each record once)
+ * @param examples per reason code, the file's first line rejected for it
  */
 public record FileStats(Ingest.InputRef input, String sha256, long read, long accepted,
     long rejected, long outside, long undatedRejects, long countable, Map<String, Long> byReason,
     BigDecimal valueAccepted, BigDecimal valueCountable, long classified,
-    BigDecimal valueClassified) {
+    BigDecimal valueClassified, Map<String, Survey.Example> examples) {
 
   public FileStats {
     byReason = Collections.unmodifiableSortedMap(new TreeMap<>(byReason));
+    examples = Map.copyOf(examples);
   }
 
   public long duplicates() {
@@ -56,6 +60,20 @@ public record FileStats(Ingest.InputRef input, String sha256, long read, long ac
   /** The same file with what classification found in it. */
   public FileStats withClassified(long records, BigDecimal value) {
     return new FileStats(input, sha256, read, accepted, rejected, outside, undatedRejects,
-        countable, byReason, valueAccepted, valueCountable, records, value);
+        countable, byReason, valueAccepted, valueCountable, records, value, examples);
+  }
+
+  /**
+   * The reasons the file's defects were rejected for, most frequent first (duplicates and
+   * aggregate areas, which are no defects, left out), at most {@code n}.
+   */
+  public List<Map.Entry<String, Long>> topReasons(int n) {
+    return byReason.entrySet().stream()
+        .filter(e -> !e.getKey().equals(Rejection.DUPLICATE)
+            && !e.getKey().equals(Rejection.CONFLICTING_DUPLICATE)
+            && !e.getKey().equals(Rejection.AGGREGATE_AREA))
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()
+            .thenComparing(Map.Entry.comparingByKey()))
+        .limit(n).toList();
   }
 }

@@ -26,6 +26,7 @@ import org.dualflow.Periods;
 public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, String> origins,
     Map<String, List<String>> inputs, Map<String, Map<String, String>> sourceOptions,
     String warehouse, String lists, Periods periods, Path referenceDir, Double maxRejectRatio,
+    Double warnRejectRatio,
     org.dualflow.analytics.AnalyticsSettings analytics) {
 
   /** Where a key was set: the job file, or "--set key" on the command line. */
@@ -158,20 +159,8 @@ public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, 
           + "input.gacc, input.declarations or input.comext, e.g. "
           + "input.comtrade=../sample-data/comtrade");
     }
-    Double maxRejectRatio = null;
-    String ratio = settings.get(JobKey.QUALITY_MAX_REJECT_RATIO.key());
-    if (!ratio.equals("none")) {
-      try {
-        maxRejectRatio = Double.valueOf(ratio);
-      } catch (NumberFormatException e) {
-        maxRejectRatio = Double.NaN;
-      }
-      if (maxRejectRatio.isNaN() || maxRejectRatio < 0 || maxRejectRatio > 1) {
-        throw new ConfigException("Invalid quality.max-reject-ratio in "
-            + where.apply(JobKey.QUALITY_MAX_REJECT_RATIO) + ": '" + ratio
-            + "' is not a share between 0 and 1, like 0.05");
-      }
-    }
+    Double maxRejectRatio = ratio(settings, JobKey.QUALITY_MAX_REJECT_RATIO, where);
+    Double warnRejectRatio = ratio(settings, JobKey.QUALITY_WARN_REJECT_RATIO, where);
     Periods periods;
     try {
       periods = Periods.parse(settings.get(JobKey.PERIODS.key()));
@@ -226,7 +215,28 @@ public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, 
     return new JobConfig(file, Collections.unmodifiableMap(settings), origins,
         Collections.unmodifiableMap(inputs), Collections.unmodifiableMap(sourceOptions),
         warehouse, settings.get(JobKey.LISTS.key()), periods, referenceDir, maxRejectRatio,
+        warnRejectRatio,
         analytics);
+  }
+
+  /** A share between 0 and 1, or null for none. */
+  private static Double ratio(Map<String, String> settings, JobKey key,
+      java.util.function.Function<JobKey, String> where) {
+    String text = settings.get(key.key());
+    if (text.equals("none")) {
+      return null;
+    }
+    double value;
+    try {
+      value = Double.parseDouble(text);
+    } catch (NumberFormatException e) {
+      value = Double.NaN;
+    }
+    if (Double.isNaN(value) || value < 0 || value > 1) {
+      throw new ConfigException("Invalid " + key.key() + " in " + where.apply(key) + ": '"
+          + text + "' is not a share between 0 and 1, like 0.05, or none");
+    }
+    return value;
   }
 
   private static String resolveAll(String value, Path base) {

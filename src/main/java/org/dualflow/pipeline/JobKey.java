@@ -36,9 +36,13 @@ public enum JobKey {
           + "a Hive metastore), true or false"),
   CATALOG_DATABASE("catalog.database", "dualflow", false,
       "Database the tables are registered in"),
-  QUALITY_MAX_REJECT_RATIO("quality.max-reject-ratio", "none", false,
-      "Largest share (0-1) of a file's records that may be rejected; above it the run fails "
-          + "with exit code 3 and publishes nothing");
+  QUALITY_MAX_REJECT_RATIO("quality.max-reject-ratio", "0.1", false,
+      "Largest share (0-1) of a file's records that may be rejected (duplicates and aggregate "
+          + "areas not counted); above it the run fails with exit code 3 and publishes "
+          + "nothing; none turns the gate off"),
+  QUALITY_WARN_REJECT_RATIO("quality.warn-reject-ratio", "0.01", false,
+      "Share (0-1) of a file's records rejected above which the summary names the file with "
+          + "its most frequent reasons and an example line");
 
   private final String key;
   private final String defaultValue;

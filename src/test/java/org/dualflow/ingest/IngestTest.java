@@ -205,7 +205,7 @@ class IngestTest {
         tally("accepted", "2023-10"), tally("accepted", "2024-02"),
         tally("rejected", "2099-01"),
         new GenericRowWithSchema(new Object[] {Survey.FILE, 0, null, null, null, null, null,
-            null, null, null, null, null, 5L, null, "sha"}, Survey.SCHEMA));
+            null, null, null, null, null, 5L, null, "sha", null, null, null}, Survey.SCHEMA));
     List<java.time.YearMonth> months = Periods.parse("last:3")
         .resolve(Survey.acceptedMonths(tallies));
     assertThat(months).extracting(Object::toString)
@@ -217,8 +217,8 @@ class IngestTest {
 
   private static Row tally(String status, String month) {
     return new GenericRowWithSchema(new Object[] {Survey.TALLY, 0, null, null, null, null,
-        Date.valueOf(month + "-01"), null, true, status, null, month, 1L, BigDecimal.ONE, null},
-        Survey.SCHEMA);
+        Date.valueOf(month + "-01"), null, true, status, null, month, 1L, BigDecimal.ONE, null,
+        null, null, null}, Survey.SCHEMA);
   }
 
   @Test

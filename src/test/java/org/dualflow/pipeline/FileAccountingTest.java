@@ -25,13 +25,13 @@ class FileAccountingTest {
 
   private static Survey.Tally accepted(String month, boolean countable, long n, String usd) {
     return new Survey.Tally("accepted", null, Date.valueOf(month + "-01"), month, countable, n,
-        new BigDecimal(usd));
+        new BigDecimal(usd), null);
   }
 
-  private static Survey.Tally rejected(String reason, String month, long n) {
+  private static Survey.Tally rejected(String reason, String month, long n, long line) {
     return new Survey.Tally("rejected", reason, month == null ? null
         : Date.valueOf(month + "-01"), month == null ? "unknown" : month, null, n,
-        BigDecimal.ZERO);
+        BigDecimal.ZERO, new Survey.Example(line, reason + " at " + line, "text"));
   }
 
   /**
@@ -43,7 +43,7 @@ class FileAccountingTest {
   private static Survey.Files survey(long aRecords) {
     return new Survey.Files(Map.of(
         0, List.of(accepted("2023-01", true, 5, "50.00"), accepted("2023-01", false, 1, "7.00"),
-            rejected("not_numeric", "2023-01", 1), rejected("field_count", null, 1),
+            rejected("not_numeric", "2023-01", 1, 9), rejected("field_count", null, 1, 4),
             accepted("2023-02", true, 2, "20.00")),
         1, List.of(accepted("2023-01", true, 3, "30.00"))),
         Map.of(0, "sha-a", 1, "sha-b"), Map.of(0, aRecords, 1, 3L));
@@ -94,5 +94,19 @@ class FileAccountingTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("Conservation broken for a.csv: read 11 but accepted 6 + rejected 2 + "
             + "outside 2");
+  }
+
+  @Test
+  void eachReasonKeepsItsFirstLineAsTheExample() {
+    // not_numeric in January (line 9) and February (line 7), field_count undated (line 4).
+    Survey.Files survey = new Survey.Files(Map.of(0, List.of(
+            rejected("not_numeric", "2023-01", 1, 9), rejected("not_numeric", "2023-02", 1, 7),
+            rejected("field_count", null, 1, 4))), Map.of(0, "sha-a"), Map.of(0, 3L));
+    FileStats a = FileAccounting.count(List.of(A), List.of("a.csv"), survey, List.of(), null)
+        .files().get(0);
+    assertThat(a.examples().get("not_numeric").line()).isEqualTo(7);
+    assertThat(a.examples().get("field_count").reason()).isEqualTo("field_count at 4");
+    assertThat(a.topReasons(3)).extracting(Map.Entry::getKey)
+        .containsExactly("not_numeric", "field_count");
   }
 }

@@ -8,6 +8,7 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import org.dualflow.ingest.Ingest;
+import org.dualflow.ingest.Survey;
 import org.junit.jupiter.api.Test;
 
 /** The reject ratio the quality gate judges, and the gate itself. */
@@ -17,7 +18,9 @@ class RejectRatioTest {
       long outside, long undated, long duplicates) {
     return new FileStats(new Ingest.InputRef("comtrade", uri, 1), "sha", read, accepted,
         rejected, outside, undated, accepted, Map.of("duplicate", duplicates, "not_numeric",
-        rejected - duplicates), BigDecimal.ZERO, BigDecimal.ZERO, 0, BigDecimal.ZERO);
+        rejected - duplicates), BigDecimal.ZERO, BigDecimal.ZERO, 0, BigDecimal.ZERO,
+        Map.of("not_numeric", new Survey.Example(14, "primaryValue 'abc' is not a number",
+            "M,2022,...,abc")));
   }
 
   @Test
@@ -41,11 +44,13 @@ class RejectRatioTest {
     List<FileStats> files = List.of(file("a.csv", 4, 2, 2, 0, 0, 0),   // 50%
         file("b.csv", 10, 9, 1, 0, 0, 0),                               // 10%: not above
         file("c.csv", 10, 7, 3, 0, 0, 2));                              // 10% once duplicates go
-    assertThat(QualityGate.violations(files, 0.1)).containsExactly("a.csv rejects 50.0% (2 of 4)");
+    assertThat(QualityGate.violations(files, 0.1)).containsExactly("a.csv rejects 50.0% (2 of 4: "
+        + "not_numeric 2, e.g. line 14: primaryValue 'abc' is not a number)");
     assertThat(QualityGate.violations(files, null)).isEmpty();
     assertThatThrownBy(() -> QualityGate.check(files, 0.1, "r1"))
         .isInstanceOf(QualityGate.QualityGateException.class)
-        .hasMessage("Quality gate: a.csv rejects 50.0% (2 of 4), above "
+        .hasMessage("Quality gate: a.csv rejects 50.0% (2 of 4: not_numeric 2, e.g. line 14: "
+            + "primaryValue 'abc' is not a number), above "
             + "quality.max-reject-ratio 0.1; nothing was published (details: quality_report "
             + "and run_manifest of run r1)");
   }
