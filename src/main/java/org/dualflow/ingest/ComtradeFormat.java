@@ -27,8 +27,18 @@ import org.dualflow.reference.Countries;
  *       kept but not countable, since their 6-digit children carry the same value.</li>
  *   <li>Rows broken down by second partner, customs procedure, transport or supply mode are
  *       kept but not countable: the total row already holds their value.</li>
- *   <li>{@code primaryValue} is FOB for exports and re-exports, CIF for imports and re-imports.</li>
+ *   <li>{@code primaryValue} is FOB for exports and re-exports, CIF for imports and
+ *       re-imports, unless {@code fobvalue}/{@code cifvalue} say otherwise: an import whose CIF
+ *       value is empty and whose FOB value is the primary value is FOB (an export likewise
+ *       CIF).</li>
  * </ul>
+ *
+ * <p>Layouts read as they come: the API's CSV (47 columns, ISO codes and descriptions), the
+ * bulk files ({@code COMTRADE-FINAL-…[date].gz}: tab-separated, codes only, {@code CIFValue},
+ * {@code FOBValue}, {@code qtyUnitCode}), the API data saved with pandas (a leading unnamed
+ * index column, NaN as empty, {@code 1763.0}) and with R's comtradr ({@code ref_year},
+ * {@code primary_value}, … and {@code NA} for missing). Header names match whatever their case
+ * and underscores; the delimiter is read off the header line.
  */
 public final class ComtradeFormat implements SourceFormat {
 
@@ -42,7 +52,7 @@ public final class ComtradeFormat implements SourceFormat {
       "reporterCode", "flowCode", "partnerCode", "classificationCode", "cmdCode", "primaryValue");
   private static final List<String> OPTIONAL = List.of("period", "reporterISO", "partnerISO",
       "partner2Code", "partner2ISO", "aggrLevel", "customsCode", "motCode", "mosCode",
-      "qtyUnitAbbr", "qty", "netWgt");
+      "qtyUnitAbbr", "qtyUnitCode", "qty", "netWgt", "cifvalue", "fobvalue");
 
   private final Countries countries;
 
@@ -61,14 +71,24 @@ public final class ComtradeFormat implements SourceFormat {
   }
 
   @Override
+  public char delimiter() {
+    return AUTO_DELIMITER;
+  }
+
+  /** A header name as matched: case, underscores and spaces ignored (ref_year is refYear). */
+  private static String key(String header) {
+    return header.trim().toLowerCase(Locale.ROOT).replace("_", "").replace(" ", "");
+  }
+
+  @Override
   public RecordParser parserFor(List<String> header, String file) {
     Map<String, Integer> byName = new HashMap<>();
     for (int i = 0; i < header.size(); i++) {
-      byName.putIfAbsent(header.get(i).trim().toLowerCase(Locale.ROOT), i);
+      byName.putIfAbsent(key(header.get(i)), i);
     }
     List<String> missing = new ArrayList<>();
     for (String column : REQUIRED) {
-      if (!byName.containsKey(column.toLowerCase(Locale.ROOT))) {
+      if (!byName.containsKey(key(column))) {
         missing.add(column);
       }
     }
@@ -80,10 +100,10 @@ public final class ComtradeFormat implements SourceFormat {
     }
     Map<String, Integer> columns = new HashMap<>();
     for (String column : REQUIRED) {
-      columns.put(column, byName.get(column.toLowerCase(Locale.ROOT)));
+      columns.put(column, byName.get(key(column)));
     }
     for (String column : OPTIONAL) {
-      columns.put(column, byName.getOrDefault(column.toLowerCase(Locale.ROOT), -1));
+      columns.put(column, byName.getOrDefault(key(column), -1));
     }
     return new Parser(header.size(), columns, countries);
   }
@@ -109,6 +129,9 @@ public final class ComtradeFormat implements SourceFormat {
     private final int motCode;
     private final int mosCode;
     private final int qtyUnitAbbr;
+    private final int qtyUnitCode;
+    private final int cifValue;
+    private final int fobValue;
     private final int qty;
     private final int netWgt;
     private final int primaryValue;
@@ -134,6 +157,9 @@ public final class ComtradeFormat implements SourceFormat {
       motCode = c.get("motCode");
       mosCode = c.get("mosCode");
       qtyUnitAbbr = c.get("qtyUnitAbbr");
+      qtyUnitCode = c.get("qtyUnitCode");
+      cifValue = c.get("cifvalue");
+      fobValue = c.get("fobvalue");
       qty = c.get("qty");
       netWgt = c.get("netWgt");
       primaryValue = c.get("primaryValue");
@@ -159,18 +185,18 @@ public final class ComtradeFormat implements SourceFormat {
 
     /** Sets period and period_key first, so that even a rejected row knows its month. */
     private void readPeriod(CsvRecordReader r, Object[] row) throws Rejection {
-      String freq = r.field(freqCode).trim();
-      Integer year = FieldValues.integer("refYear", r.field(refYear));
-      Integer month = FieldValues.integer("refMonth", r.field(refMonth));
+      String freq = field(r, freqCode).trim();
+      Integer year = FieldValues.integer("refYear", field(r, refYear));
+      Integer month = FieldValues.integer("refMonth", field(r, refMonth));
       if (year == null || year < 1900 || year > 2100) {
-        throw new Rejection(Rejection.BAD_PERIOD, "refYear '" + r.field(refYear)
+        throw new Rejection(Rejection.BAD_PERIOD, "refYear '" + field(r, refYear)
             + "' is not a year");
       }
-      String declared = period >= 0 ? r.field(period).trim() : "";
+      String declared = period >= 0 ? field(r, period).trim() : "";
       LocalDate first;
       if (freq.equals("M")) {
         if (month == null || month < 1 || month > 12) {
-          throw new Rejection(Rejection.BAD_PERIOD, "refMonth '" + r.field(refMonth)
+          throw new Rejection(Rejection.BAD_PERIOD, "refMonth '" + field(r, refMonth)
               + "' is not a month 1-12 of a monthly (freqCode M) row");
         }
         String expected = year + (month < 10 ? "0" : "") + month;   // no String.format: hot path
@@ -181,7 +207,7 @@ public final class ComtradeFormat implements SourceFormat {
         first = LocalDate.of(year, month, 1);
       } else if (freq.equals("A")) {
         if (month != null && month != 52) {
-          throw new Rejection(Rejection.BAD_PERIOD, "refMonth '" + r.field(refMonth)
+          throw new Rejection(Rejection.BAD_PERIOD, "refMonth '" + field(r, refMonth)
               + "' of an annual (freqCode A) row should be 52");
         }
         if (!declared.isEmpty() && !declared.equals(String.valueOf(year))) {
@@ -199,7 +225,7 @@ public final class ComtradeFormat implements SourceFormat {
     }
 
     private void readRecord(CsvRecordReader r, Object[] row) throws Rejection {
-      String classification = r.field(classificationCode).trim();
+      String classification = field(r, classificationCode).trim();
       String edition = switch (classification) {
         case "H5" -> "HS2017";
         case "H6" -> "HS2022";
@@ -207,7 +233,7 @@ public final class ComtradeFormat implements SourceFormat {
             "classificationCode '" + classification + "' is not supported: only H5 (HS2017) "
                 + "and H6 (HS2022) can be bridged to the code lists");
       };
-      String flow = r.field(flowCode).trim();
+      String flow = field(r, flowCode).trim();
       String reporter = country(r, "reporter", reporterCode, reporterIso, false);
       String partner = country(r, "partner", partnerCode, partnerIso, false);
       String partner2 = partner2Code >= 0
@@ -223,12 +249,12 @@ public final class ComtradeFormat implements SourceFormat {
       Ingested.setDirection(row, flowWord, reporter, partner);
       String code = commodityCode(r);
       int level = code.equals("TOTAL") ? 0 : code.length();
-      BigDecimal value = FieldValues.decimal("primaryValue", r.field(primaryValue), 18, 2);
+      BigDecimal value = FieldValues.decimal("primaryValue", field(r, primaryValue), 18, 2);
       if (value == null) {
         throw new Rejection(Rejection.MISSING_VALUE, "primaryValue is empty");
       }
-      BigDecimal kg = netWgt >= 0 ? FieldValues.decimal("netWgt", r.field(netWgt), 20, 3) : null;
-      BigDecimal quantity = qty >= 0 ? FieldValues.decimal("qty", r.field(qty), 20, 3) : null;
+      BigDecimal kg = netWgt >= 0 ? FieldValues.decimal("netWgt", field(r, netWgt), 20, 3) : null;
+      BigDecimal quantity = qty >= 0 ? FieldValues.decimal("qty", field(r, qty), 20, 3) : null;
 
       String customs = optional(r, customsCode);
       String transport = optional(r, motCode);
@@ -249,7 +275,9 @@ public final class ComtradeFormat implements SourceFormat {
       row[Ingested.CURRENCY_ORIG] = "USD";
       row[Ingested.NET_KG] = kg;
       row[Ingested.QTY] = quantity;
-      row[Ingested.QTY_UNIT] = optional(r, qtyUnitAbbr);
+      row[Ingested.QTY_UNIT] = qtyUnitAbbr >= 0 ? optional(r, qtyUnitAbbr)
+          : optional(r, qtyUnitCode);
+      row[Ingested.VALUE_BASIS] = basis(r, (String) row[Ingested.VALUE_BASIS], value);
       row[Ingested.CUSTOMS_CODE] = customs;
       row[Ingested.TRANSPORT_MODE] = transport;
       row[Ingested.SUPPLY_MODE] = supply;
@@ -263,7 +291,7 @@ public final class ComtradeFormat implements SourceFormat {
     }
 
     private String commodityCode(CsvRecordReader r) throws Rejection {
-      String code = r.field(cmdCode).trim();
+      String code = field(r, cmdCode).trim();
       if (code.isEmpty()) {
         throw new Rejection(Rejection.MISSING_COMMODITY_CODE, "cmdCode is empty");
       }
@@ -274,7 +302,7 @@ public final class ComtradeFormat implements SourceFormat {
         throw new Rejection(Rejection.BAD_COMMODITY_CODE, "cmdCode '"
             + FieldValues.abbreviate(code) + "' is neither TOTAL nor digits");
       }
-      Integer level = aggrLevel >= 0 ? FieldValues.integer("aggrLevel", r.field(aggrLevel)) : null;
+      Integer level = aggrLevel >= 0 ? FieldValues.integer("aggrLevel", field(r, aggrLevel)) : null;
       int digits = level != null && level >= code.length() && level <= 12 ? level
           : code.length() + (code.length() % 2);
       if (digits - code.length() > 1) {
@@ -292,8 +320,8 @@ public final class ComtradeFormat implements SourceFormat {
      */
     private String country(CsvRecordReader r, String role, int codeIndex, int isoIndex,
         boolean zeroIsNone) throws Rejection {
-      String codeText = r.field(codeIndex).trim();
-      String isoText = isoIndex >= 0 ? r.field(isoIndex).trim().toUpperCase(Locale.ROOT) : "";
+      String codeText = field(r, codeIndex).trim();
+      String isoText = isoIndex >= 0 ? field(r, isoIndex).trim().toUpperCase(Locale.ROOT) : "";
       String column = role + "Code";
       if (codeText.isEmpty()) {
         if (zeroIsNone && isoText.isEmpty()) {
@@ -321,11 +349,36 @@ public final class ComtradeFormat implements SourceFormat {
       return iso3;
     }
 
+    /**
+     * The primary value's basis: the flow's usual one, unless the file's CIF and FOB columns
+     * show the other (the usual one empty, the other equal to the primary value).
+     */
+    private String basis(CsvRecordReader r, String usual, BigDecimal primary) throws Rejection {
+      if (cifValue < 0 || fobValue < 0) {
+        return usual;
+      }
+      BigDecimal cif = FieldValues.decimal("cifvalue", field(r, cifValue), 18, 2);
+      BigDecimal fob = FieldValues.decimal("fobvalue", field(r, fobValue), 18, 2);
+      if (usual.equals("CIF") && cif == null && fob != null && fob.compareTo(primary) == 0) {
+        return "FOB";
+      }
+      if (usual.equals("FOB") && fob == null && cif != null && cif.compareTo(primary) == 0) {
+        return "CIF";
+      }
+      return usual;
+    }
+
+    /** A cell, trimmed; R's NA is an empty cell (the R client writes missing values so). */
+    private static String field(CsvRecordReader r, int index) {
+      String s = r.field(index).trim();
+      return s.equals("NA") ? "" : s;
+    }
+
     private static String optional(CsvRecordReader r, int index) {
       if (index < 0) {
         return null;
       }
-      String s = r.field(index).trim();
+      String s = field(r, index).trim();
       return s.isEmpty() ? null : s;
     }
   }

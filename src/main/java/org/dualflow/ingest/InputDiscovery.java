@@ -43,7 +43,11 @@ public final class InputDiscovery {
     try {
       Path path = new Path(location);
       FileSystem fs = path.getFileSystem(conf);
-      FileStatus[] matched = fs.globStatus(path);
+      // A name that exists as written is taken as written: Comtrade's bulk files carry their
+      // publication date in brackets (COMTRADE-FINAL-…[2024-01-15].gz), a glob's character
+      // class.
+      FileStatus[] matched = fs.exists(path) ? new FileStatus[] {fs.getFileStatus(path)}
+          : fs.globStatus(path);
       if (matched == null || matched.length == 0) {
         throw new NoMatchException("no file or directory matches");
       }

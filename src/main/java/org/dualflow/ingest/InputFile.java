@@ -79,6 +79,9 @@ public final class InputFile implements Closeable {
         }
       }
       Charset charset = charset(uri, encoding, content);
+      if (delimiter == SourceFormat.AUTO_DELIMITER) {
+        delimiter = sniffDelimiter(content, charset);
+      }
       Reader decoded = new InputStreamReader(content, charset.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT));
@@ -94,6 +97,38 @@ public final class InputFile implements Closeable {
     } catch (IOException e) {
       throw new InputFileException(describe(uri, e), e);
     }
+  }
+
+  /**
+   * The delimiter of a file's header line: the most frequent of tab, semicolon and comma
+   * outside quotes (a comma on a tie). Comtrade's bulk files are tab-separated, what users save
+   * is mostly comma-separated, European spreadsheets' exports semicolon-separated.
+   */
+  static char sniffDelimiter(InputStream content, Charset charset) throws IOException {
+    content.mark(SNIFF_BYTES);
+    byte[] head = content.readNBytes(SNIFF_BYTES);
+    content.reset();
+    String text = new String(head, charset);
+    int end = text.indexOf('\n');
+    String line = end < 0 ? text : text.substring(0, end);
+    int tabs = 0;
+    int semicolons = 0;
+    int commas = 0;
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == '"') {
+        quoted = !quoted;
+      } else if (!quoted) {
+        tabs += c == '\t' ? 1 : 0;
+        semicolons += c == ';' ? 1 : 0;
+        commas += c == ',' ? 1 : 0;
+      }
+    }
+    if (tabs > commas && tabs >= semicolons) {
+      return '\t';
+    }
+    return semicolons > commas ? ';' : ',';
   }
 
   private static Charset charset(String uri, String encoding, InputStream content)

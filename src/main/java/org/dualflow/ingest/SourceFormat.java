@@ -16,7 +16,10 @@ public interface SourceFormat extends Serializable {
   /** A charset name, or {@code auto}: UTF-8 when the bytes are valid UTF-8, else GB18030. */
   String encoding();
 
-  /** Field separator. */
+  /** A delimiter that is read off each file's first line: tab, semicolon or comma. */
+  char AUTO_DELIMITER = '\0';
+
+  /** Field separator, or {@link #AUTO_DELIMITER}. */
   default char delimiter() {
     return ',';
   }

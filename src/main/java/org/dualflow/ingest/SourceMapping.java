@@ -21,7 +21,7 @@ import java.util.TreeSet;
  * source      = gacc                          name, used in input.&lt;source&gt; and the source column
  * description = China customs statistics export
  * encoding    = auto                          a charset name, or auto (UTF-8 if valid, else GB18030)
- * delimiter   = ,
+ * delimiter   = ,                             or tab, or auto (read off each file's header)
  * column.code = 商品编码 | HS编码              logical column = header names it may have
  * required    = code, partner_code             logical columns a file must have
  * option.flow = export                         a setting a job may change: input.gacc.flow
@@ -98,6 +98,8 @@ public final class SourceMapping implements Serializable {
     String delimiter = p.getProperty("delimiter", ",").trim();
     if (delimiter.equals("\\t") || delimiter.equalsIgnoreCase("tab")) {
       delimiter = "\t";
+    } else if (delimiter.equalsIgnoreCase("auto")) {
+      delimiter = String.valueOf(SourceFormat.AUTO_DELIMITER);
     }
     if (delimiter.length() != 1) {
       throw new IllegalArgumentException("Invalid mapping " + where + ": delimiter must be one "
