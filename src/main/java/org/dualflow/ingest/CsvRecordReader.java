@@ -53,6 +53,11 @@ public final class CsvRecordReader implements Closeable {
     this(in, ',', maxRecordChars);
   }
 
+  /** The field separator this reader splits on. */
+  public char delimiter() {
+    return delimiter;
+  }
+
   /** @param delimiter the field separator: a comma, semicolon or tab; never a quote */
   public CsvRecordReader(Reader in, char delimiter, int maxRecordChars) {
     this.in = in;

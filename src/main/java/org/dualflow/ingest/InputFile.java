@@ -27,7 +27,8 @@ import org.apache.hadoop.fs.Path;
  *
  * <p>Gzip is recognised by its magic bytes, not its name. A UTF-8 byte-order mark is skipped.
  * Encoding {@code auto} means UTF-8 when the first 256 KB are valid UTF-8, else GB18030 (a
- * superset of GBK, what older China customs exports use). Decoding is strict: bytes that are
+ * superset of GBK, what older China customs exports use); {@code auto:windows-1251} names
+ * another fallback (Russian extracts). Decoding is strict: bytes that are
  * not valid in the chosen encoding fail the file rather than turn into replacement characters
  * in the tables, and a wrong guess shows as a header without the expected columns. The SHA-256 and size are of the bytes as
  * stored (compressed, for a .gz), computed while reading, so the manifest can cite the file;
@@ -133,18 +134,24 @@ public final class InputFile implements Closeable {
 
   private static Charset charset(String uri, String encoding, InputStream content)
       throws IOException {
-    if (!encoding.equalsIgnoreCase("auto")) {
-      try {
-        return Charset.forName(encoding);
-      } catch (IllegalArgumentException e) {
-        throw new InputFileException("Cannot read " + uri + ": encoding '" + encoding
-            + "' is not known; use UTF-8, GBK, GB18030, windows-1251 or auto");
-      }
+    boolean auto = encoding.toLowerCase(java.util.Locale.ROOT).startsWith("auto");
+    String name = !auto ? encoding : encoding.contains(":")
+        ? encoding.substring(encoding.indexOf(':') + 1).trim() : "GB18030";
+    Charset named;
+    try {
+      named = Charset.forName(name);
+    } catch (IllegalArgumentException e) {
+      throw new InputFileException("Cannot read " + uri + ": encoding '" + encoding
+          + "' is not known; use UTF-8, GBK, GB18030, windows-1251, auto or "
+          + "auto:windows-1251");
+    }
+    if (!auto) {
+      return named;
     }
     content.mark(SNIFF_BYTES);
     byte[] head = content.readNBytes(SNIFF_BYTES);
     content.reset();
-    return isUtf8(head) ? StandardCharsets.UTF_8 : Charset.forName("GB18030");
+    return isUtf8(head) ? StandardCharsets.UTF_8 : named;
   }
 
   /** True when the bytes are valid UTF-8, allowing a character cut off at the end. */

@@ -724,6 +724,9 @@ public final class MappedFormat implements SourceFormat {
       }
       String name = isOption(a.get(1)) ? options.get(a.get(1).args().get(0).literal())
           : a.get(1).literal();
+      if (name.equals("auto")) {
+        name = NumberLayout.forDelimiter(record.delimiter());
+      }
       return NUMBER_LAYOUTS.computeIfAbsent(name, NumberLayout::of);
     }
 

@@ -20,12 +20,21 @@ import java.util.regex.Pattern;
  *
  * A value written otherwise (groups not of three, the wrong mark) is not a number of the layout
  * and is rejected, never read into another number.
+ *
+ * <p>{@code auto} decides per file by the convention of its delimiter, never per value: a
+ * semicolon-separated file (what spreadsheets in decimal-comma locales save) is {@code 1 234,5},
+ * any other {@code 1,234.5}.
  */
 public final class NumberLayout {
 
   /** The layouts by their example, as a mapping or a job option names them. */
   public static final List<String> NAMES = List.of("1234.5", "1,234.5", "1234,5", "1 234,5",
-      "1.234,5");
+      "1.234,5", "auto");
+
+  /** The layout {@code auto} means in a file separated by {@code delimiter}. */
+  public static String forDelimiter(char delimiter) {
+    return delimiter == ';' ? "1 234,5" : "1,234.5";
+  }
 
   private static final String SIGN = "-?";
 
@@ -47,6 +56,7 @@ public final class NumberLayout {
    */
   public static NumberLayout of(String name) {
     return switch (name.trim()) {
+      case "auto" -> new NumberLayout("auto", null, "", false);
       case "1234.5" -> new NumberLayout("1234.5", null, "", false);
       case "1,234.5", "grouping" -> new NumberLayout("1,234.5",
           SIGN + "(\\d{1,3}(,\\d{3})+|\\d+)(\\.\\d*)?", ",", false);
@@ -57,7 +67,7 @@ public final class NumberLayout {
           SIGN + "(\\d{1,3}(\\.\\d{3})+|\\d+)(,\\d*)?", ".", true);
       default -> throw new IllegalArgumentException("'" + name + "' is not a number layout; "
           + "use one of " + String.join(", ", NAMES) + " (a decimal point or comma, groups by "
-          + "comma, space or point)");
+          + "comma, space or point; auto: by the file's delimiter)");
     };
   }
 

@@ -38,6 +38,10 @@ class NumberLayoutTest {
   void anUnknownLayoutNamesTheLayoutsThereAre() {
     assertThatThrownBy(() -> NumberLayout.of("1.234"))
         .hasMessage("'1.234' is not a number layout; use one of 1234.5, 1,234.5, 1234,5, "
-            + "1 234,5, 1.234,5 (a decimal point or comma, groups by comma, space or point)");
+            + "1 234,5, 1.234,5, auto (a decimal point or comma, groups by comma, space or "
+            + "point; auto: by the file's delimiter)");
+    // auto is decided per file by its delimiter: the semicolon files of decimal-comma locales.
+    assertThat(NumberLayout.forDelimiter(';')).isEqualTo("1 234,5");
+    assertThat(NumberLayout.forDelimiter(',')).isEqualTo("1,234.5");
   }
 }
