@@ -53,7 +53,7 @@ class LauncherIT {
     Files.writeString(dir.resolve("job.properties"), "input.comtrade=half.csv\nwarehouse=wh\n"
         + "quality.max-reject-ratio=0.1\n");
     assertOneLineError(Launcher.run(dir, "run", "job.properties"), 3, "Quality gate: file:"
-        + dir.resolve("half.csv") + " rejects 50.0% (2 of 4)");
+        + dir.resolve("half.csv") + " rejects 50.0% (2 of 4: field_count 1, e.g. line 4: ");
   }
 
   @Test
