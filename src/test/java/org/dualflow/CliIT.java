@@ -110,6 +110,9 @@ class CliIT {
     Launcher.Result r = runJob("input.comtrade=eurostat.csv\nwarehouse=wh\n");
     assertOneLineError(r, 3, "Cannot read file:" + dir.resolve("eurostat.csv")
         + " as UN Comtrade final data: the header lacks freqCode");
+    // It is a Comext file: the message says where it belongs.
+    assertThat(r.errorLines().get(0)).contains("; it reads as comext data: give it as "
+        + "input.comext (see jobs/dualflow inspect file:" + dir.resolve("eurostat.csv") + ")");
     assertThat(Files.exists(dir.resolve("wh/trade_records"))).isFalse();
 
     Files.write(dir.resolve("broken.csv.gz"), new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3});
@@ -141,5 +144,27 @@ class CliIT {
     assertThat(failed.<String>getAs("status_reason")).contains("not valid in its encoding");
     assertThat(Files.list(dir.resolve("wh")).map(p -> p.getFileName().toString()))
         .containsExactly("run_manifest");
+  }
+
+  @Test
+  void inspectSaysWhatEachFileIsWithoutSpark() throws Exception {
+    csv("eurostat.csv", "REPORTER,PARTNER,PRODUCT,FLOW,STAT_PROCEDURE,PERIOD,VALUE_IN_EUR\n"
+        + "DE,RU,85423190,2,1,Jan. 2021,1000\nDE,RU,85423190,2,1,202152,12000\n"
+        + "DE,XX,85423190,2,1,Jan. 2021,5\n");
+    csv("notes.csv", "what,when\nlunch,noon\n");
+    Launcher.Result r = InProcess.run(dir, "inspect", "eurostat.csv", "notes.csv");
+    assertThat(r.exitCode()).as(r.stderr()).isEqualTo(3);     // notes.csv is no data
+    assertThat(r.stdout()).contains("file:" + dir.resolve("eurostat.csv") + "\n"
+            + "  source     comext  (jobs: input.comext=...)\n"
+            + "  read as    UTF-8, delimited by commas, 7 columns\n",
+        "  records    3: 2 accepted, 1 rejected\n",
+        "  months     2021-01 (1)\n",
+        "  years      2021 (1, annual records)\n",
+        "  rejected   unknown_country 1, e.g. line 4: PARTNER 'XX' is not a known country",
+        "  example    line 2: 2021-01 DEU > RUS export 85423190, 1217.80 USD FOB (1000.00 EUR)",
+        "file:" + dir.resolve("notes.csv") + "\n  no reader takes it:\n",
+        "    comtrade: Cannot read file:" + dir.resolve("notes.csv") + " as UN Comtrade");
+    assertOneLineError(InProcess.run(dir, "inspect", "nothing.csv"), 2,
+        "Cannot find nothing.csv");
   }
 }

@@ -63,6 +63,7 @@ public final class Main {
   static final String USAGE_TEXT = String.join("\n",
       "usage: jobs/dualflow run <job-file> [--set key=value ...] [--master <url>]",
       "       jobs/dualflow sql --warehouse <dir> [--format table|csv] [--limit N] \"<query>\"",
+      "       jobs/dualflow inspect <file or folder>... [--source S]   (what a file is; no Spark)",
       "       jobs/dualflow generate --rows N --out <dir> [--seed S]   (benchmark input)",
       "",
       "Job file keys:");
@@ -94,9 +95,10 @@ public final class Main {
       return switch (command) {
         case "run" -> run(rest, out, cwd, sessions);
         case "sql" -> SqlCommand.execute(rest, out, cwd, sessions);
+        case "inspect" -> InspectCommand.execute(rest, out, cwd);
         case "generate" -> generate(rest, out);
         default -> throw new ConfigException("Unknown command '" + command
-            + "'; use run, sql or generate (jobs/dualflow help)");
+            + "'; use run, sql, inspect or generate (jobs/dualflow help)");
       };
     } catch (ConfigException | ReferenceDataException e) {
       err.println("dualflow: " + e.getMessage());

@@ -93,7 +93,8 @@ public final class ComtradeFormat implements SourceFormat {
       }
     }
     if (!missing.isEmpty()) {
-      throw new InputFileException("Cannot read " + file + " as UN Comtrade final data: the "
+      throw InputFileException.headerMismatch("Cannot read " + file + " as UN Comtrade final "
+          + "data: the "
           + "header lacks " + String.join(", ", missing) + " (first line: "
           + FieldValues.abbreviate(String.join(",", header)) + "); download the CSV with "
           + "column headers, or point the file at the right input key");
@@ -105,7 +106,13 @@ public final class ComtradeFormat implements SourceFormat {
     for (String column : OPTIONAL) {
       columns.put(column, byName.getOrDefault(key(column), -1));
     }
-    return new Parser(header.size(), columns, countries);
+    Map<String, String> found = new java.util.TreeMap<>();
+    columns.forEach((name, i) -> {
+      if (i >= 0) {
+        found.put(name, header.get(i).trim());
+      }
+    });
+    return new Parser(header.size(), columns, countries, found);
   }
 
   static final class Parser implements RecordParser {
@@ -136,9 +143,13 @@ public final class ComtradeFormat implements SourceFormat {
     private final int netWgt;
     private final int primaryValue;
 
-    Parser(int fieldCount, Map<String, Integer> c, Countries countries) {
+    private final Map<String, String> found;
+
+    Parser(int fieldCount, Map<String, Integer> c, Countries countries,
+        Map<String, String> found) {
       this.fieldCount = fieldCount;
       this.countries = countries;
+      this.found = found;
       freqCode = c.get("freqCode");
       refYear = c.get("refYear");
       refMonth = c.get("refMonth");
@@ -163,6 +174,11 @@ public final class ComtradeFormat implements SourceFormat {
       qty = c.get("qty");
       netWgt = c.get("netWgt");
       primaryValue = c.get("primaryValue");
+    }
+
+    @Override
+    public Map<String, String> columns() {
+      return found;
     }
 
     @Override

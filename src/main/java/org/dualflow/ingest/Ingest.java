@@ -135,7 +135,7 @@ public final class Ingest {
   }
 
   /** The first record as column names. */
-  static List<String> header(CsvRecordReader reader, String uri) throws IOException {
+  public static List<String> header(CsvRecordReader reader, String uri) throws IOException {
     if (!reader.next()) {
       throw new InputFileException("Cannot read " + uri + ": the file is empty "
           + "(no header line); remove it from the input or download it again");

@@ -40,13 +40,27 @@ public final class InputFile implements Closeable {
   private final InputStream raw;
   private final DigestInputStream digesting;
   private final CsvRecordReader records;
+  private final Charset charset;
+  private final boolean gzip;
 
   private InputFile(String uri, InputStream raw, DigestInputStream digesting,
-      CsvRecordReader records) {
+      CsvRecordReader records, Charset charset, boolean gzip) {
     this.uri = uri;
     this.raw = raw;
     this.digesting = digesting;
     this.records = records;
+    this.charset = charset;
+    this.gzip = gzip;
+  }
+
+  /** The encoding the file is read in (chosen, for auto). */
+  public Charset charset() {
+    return charset;
+  }
+
+  /** True when the file is gzipped. */
+  public boolean isGzip() {
+    return gzip;
   }
 
   static final int SNIFF_BYTES = 256 * 1024;
@@ -92,7 +106,7 @@ public final class InputFile implements Closeable {
         bomless.unread(first);
       }
       return new InputFile(uri, raw, digesting, new CsvRecordReader(bomless, delimiter,
-          CsvRecordReader.DEFAULT_MAX_RECORD_CHARS));
+          CsvRecordReader.DEFAULT_MAX_RECORD_CHARS), charset, content != buffered);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is not available in this JVM", e);
     } catch (IOException e) {

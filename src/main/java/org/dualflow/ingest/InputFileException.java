@@ -6,11 +6,28 @@ package org.dualflow.ingest;
  * never this: they are quarantined. The message names the file and says what to do.
  */
 public final class InputFileException extends RuntimeException {
+
+  private final boolean headerMismatch;
+
   public InputFileException(String message) {
-    super(message);
+    this(message, null, false);
   }
 
   public InputFileException(String message, Throwable cause) {
+    this(message, cause, false);
+  }
+
+  private InputFileException(String message, Throwable cause, boolean headerMismatch) {
     super(message, cause);
+    this.headerMismatch = headerMismatch;
+  }
+
+  /** A file whose header lacks the format's columns: it may be another source's file. */
+  static InputFileException headerMismatch(String message) {
+    return new InputFileException(message, null, true);
+  }
+
+  public boolean isHeaderMismatch() {
+    return headerMismatch;
   }
 }

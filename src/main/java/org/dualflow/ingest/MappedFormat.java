@@ -224,7 +224,7 @@ public final class MappedFormat implements SourceFormat {
       }
     }
     if (!missing.isEmpty()) {
-      throw new InputFileException("Cannot read " + file + " as " + mapping.source
+      throw InputFileException.headerMismatch("Cannot read " + file + " as " + mapping.source
           + (mapping.description.isEmpty() ? "" : " (" + mapping.description + ")")
           + ": the header lacks " + String.join(", ", missing) + " (first line: "
           + FieldValues.abbreviate(String.join(",", header)) + "); if the file is right, check "
@@ -327,6 +327,11 @@ public final class MappedFormat implements SourceFormat {
               + "trade twice: export either the totals or the single values");
         }
       }
+    }
+
+    @Override
+    public Map<String, String> columns() {
+      return new java.util.TreeMap<>(matchedHeader);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.dualflow.ingest;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A source file format: how to check a file's header and turn each of its records into an
@@ -33,6 +34,11 @@ public interface SourceFormat extends Serializable {
 
   /** Turns one record into a row, accepted or rejected. */
   interface RecordParser {
+    /** What the parser reads from which header, in the file's own names (for inspect). */
+    default Map<String, String> columns() {
+      return Map.of();
+    }
+
     /**
      * Fills {@code row} (from {@link Ingested#newRow()}, with source columns already set): the
      * canonical columns, {@code source_key} (what identifies the record within its source) and

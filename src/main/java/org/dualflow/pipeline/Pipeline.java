@@ -15,6 +15,7 @@ import org.apache.spark.sql.SparkSession;
 import org.dualflow.classify.MatchTable;
 import org.dualflow.ingest.Ingest;
 import org.dualflow.ingest.InputDiscovery;
+import org.dualflow.ingest.InputFileException;
 import org.dualflow.ingest.SourceFormat;
 import org.dualflow.reference.CodeListEntry;
 import org.dualflow.reference.ReferenceData;
@@ -84,7 +85,18 @@ public final class Pipeline {
     Map<String, String> hadoopSettings = new HashMap<>();
     hadoop.forEach(e -> hadoopSettings.put(e.getKey(), e.getValue()));
     for (Ingest.InputRef in : inputs) {
-      Ingest.checkHeader(in, formats.get(in.source()), hadoopSettings);
+      try {
+        Ingest.checkHeader(in, formats.get(in.source()), hadoopSettings);
+      } catch (InputFileException e) {
+        // A file under the wrong key: say which key it belongs under.
+        String other = e.isHeaderMismatch() ? Inspect.otherSource(in, reference,
+            hadoopSettings) : null;
+        if (other == null) {
+          throw e;
+        }
+        throw new InputFileException(e.getMessage() + "; it reads as " + other + " data: give "
+            + "it as input." + other + " (see jobs/dualflow inspect " + in.uri() + ")", e);
+      }
     }
     return new PreparedRun(reference, inputs, formats, MatchTable.build(lists,
         reference.hsConversion()));
