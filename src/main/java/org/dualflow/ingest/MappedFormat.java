@@ -67,7 +67,7 @@ public final class MappedFormat implements SourceFormat {
       "filename_flow", "first", "concat", "when_absent");
 
   private static final Set<String> KG_UNITS = Set.of("千克", "公斤", "kg", "kgm", "кг",
-      "килограмм");
+      "килограмм", "kilogram", "kilograms");
   /** A year-month ending the name's numbers: nothing but non-digits after it. */
   private static final Pattern FILE_MONTH = Pattern.compile(
       "(?<!\\d)((?:19|20)\\d{2})[-_.]?(0[1-9]|1[0-2])(?!\\d)(?=\\D*$)");
@@ -518,7 +518,8 @@ public final class MappedFormat implements SourceFormat {
       }
       if (e.column() != null) {
         String s = raw(e.column());
-        return s == null || s.isEmpty() ? null : s;
+        // A lone dash is how exports write "none" (China customs' English interface).
+        return s == null || s.isEmpty() || s.equals("-") ? null : s;
       }
       List<Expr> a = e.args();
       switch (e.function()) {
@@ -678,6 +679,13 @@ public final class MappedFormat implements SourceFormat {
             return "export";
           }
           if (n.contains("进口") || n.matches(".*\\bimports?\\b.*")) {
+            return "import";
+          }
+          // China customs' English interface: e or i, the partner code, the month (e344202403).
+          if (n.matches("e\\d{7,}\\..*")) {
+            return "export";
+          }
+          if (n.matches("i\\d{7,}\\..*")) {
             return "import";
           }
           return null;

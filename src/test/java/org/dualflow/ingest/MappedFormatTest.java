@@ -120,11 +120,26 @@ class MappedFormatTest {
     assertThatThrownBy(() -> read(noMonth, format("gacc", Map.of())))
         .isInstanceOf(InputFileException.class)
         .hasMessage("Cannot read file:" + noMonth + ": nothing says which month or year it "
-            + "covers (it has no 数据年月 column, input.gacc.period is not set and its name gives "
+            + "covers (it has no 数据年月 or Date of data column, input.gacc.period is not set and "
+            + "its name gives "
             + "no month or year); set input.gacc.period=2024 for a year's figures or 2024-03 "
             + "for a month's");
     assertThat(records(read(noMonth, format("gacc", Map.of("period", "2023-12")))).get(0)
         .<String>getAs("period_key")).isEqualTo("2023-12");
+  }
+
+  @Test
+  void theGaccEnglishInterfacesExportIsReadAsItComes() throws IOException {
+    List<Row> rows = records(read(Path.of("src/test/resources/GaccLayoutsTest/e344202403.csv"),
+        format("gacc", Map.of())));
+    assertThat(rows).extracting(r -> r.<String>getAs("row_status")).containsOnly("accepted");
+    // Customs regimes add up: 85423100 7,000,000 + 250,000, 85423200 1,161 (quantity "-").
+    assertThat(rows.stream().map(r -> r.<BigDecimal>getAs("value_usd"))
+        .reduce(BigDecimal.ZERO, BigDecimal::add)).isEqualByComparingTo("7251161");
+    assertThat(rows).extracting(r -> r.getAs("flow") + " " + r.getAs("importer_iso3") + " "
+            + r.getAs("period_key") + " " + r.getAs("net_kg") + " " + r.getAs("customs_code"))
+        .containsExactly("export RUS 2024-03 1200.000 10", "export RUS 2024-03 100.000 14",
+            "export RUS 2024-03 null 39");
   }
 
   @Test
