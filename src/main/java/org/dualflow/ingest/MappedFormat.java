@@ -50,6 +50,8 @@ import org.dualflow.reference.Fx;
  *       November. A year: the first four-digit year in the name. A flow: 出口/export,
  *       进口/import</dd>
  *   <dt>{@code first(a, b, ...)}</dt><dd>the first of its arguments that gives a value</dd>
+ *   <dt>{@code before_dash(c)}</dt><dd>the text before the first dash: the code of Eurostat's
+ *       code-label mode ({@code 2-EXPORT}, {@code 202408-Aug. 2024})</dd>
  *   <dt>{@code when_absent(c, x)}</dt><dd>{@code x}, but only in files without column
  *       {@code c}: a fallback that must not stand in for a bad value of a column the file
  *       has</dd>
@@ -64,7 +66,7 @@ public final class MappedFormat implements SourceFormat {
 
   static final Set<String> FUNCTIONS = Set.of("text", "hs_code", "decimal", "country", "month",
       "year", "lookup", "header_of", "kg", "option", "filename_month", "filename_year",
-      "filename_flow", "first", "concat", "when_absent");
+      "filename_flow", "first", "concat", "when_absent", "before_dash");
 
   private static final Set<String> KG_UNITS = Set.of("千克", "公斤", "kg", "kgm", "кг",
       "килограмм", "kilogram", "kilograms");
@@ -89,7 +91,7 @@ public final class MappedFormat implements SourceFormat {
     String f = e.function();
     java.util.function.IntPredicate isLiteral = i -> i < a.size() && a.get(i).literal() != null;
     String problem = switch (f) {
-      case "text", "hs_code" -> a.size() == 1 ? null : "takes one argument";
+      case "text", "hs_code", "before_dash" -> a.size() == 1 ? null : "takes one argument";
       case "decimal" -> a.size() == 1 || (a.size() == 2 && (isOption(a.get(1))
           || (isLiteral.test(1) && isNumberLayout(a.get(1).literal())))) ? null
           : "takes a column and optionally a number layout, one of " + NumberLayout.NAMES
@@ -134,6 +136,12 @@ public final class MappedFormat implements SourceFormat {
       return false;
     }
   }
+
+  /** What a commodity code may be written with: 8542.31.00, 8542 31 are 85423100, 854231. */
+  private static final Pattern CODE_SEPARATORS = Pattern.compile("[.\\s]");
+  private static final Pattern CODE = Pattern.compile("\\d{2,12}");
+  /** Eurostat's confidential (85RRR100) and masked (39XXXXXX) product codes. */
+  private static final Pattern CONFIDENTIAL_CODE = Pattern.compile("\\d{0,6}[RX]{2,}\\d*");
 
   /** Number layouts by name, made once. */
   private static final Map<String, NumberLayout> NUMBER_LAYOUTS =
@@ -538,8 +546,13 @@ public final class MappedFormat implements SourceFormat {
           if (s.equalsIgnoreCase("TOTAL")) {
             return "TOTAL";                  // all commodities: kept, never summed
           }
-          String digits = s.replaceAll("[.\\s]", "");
-          if (!digits.matches("\\d{2,12}")) {
+          String digits = CODE_SEPARATORS.matcher(s).replaceAll("");
+          if (!CODE.matcher(digits).matches()) {
+            if (CONFIDENTIAL_CODE.matcher(digits).matches()) {
+              throw new Rejection(Rejection.CONFIDENTIAL_CODE, label(a.get(0)) + " '"
+                  + FieldValues.abbreviate(s) + "' is a confidential or masked code: its "
+                  + "value is withheld below the chapter and cannot be placed in an HS6");
+            }
             throw new Rejection(Rejection.BAD_COMMODITY_CODE, label(a.get(0)) + " '"
                 + FieldValues.abbreviate(s) + "' is not a commodity code of 2 to 12 digits");
           }
@@ -624,6 +637,14 @@ public final class MappedFormat implements SourceFormat {
           }
           throw new Rejection(Rejection.BAD_PERIOD, label(a.get(0)) + " '"
               + FieldValues.abbreviate(s) + "' is not a year (" + literal(a, 1) + ")");
+        }
+        case "before_dash" -> {
+          String s = text(a.get(0));
+          if (s == null) {
+            return null;
+          }
+          int dash = s.indexOf('-');
+          return dash <= 0 ? s : s.substring(0, dash).trim();
         }
         case "lookup" -> {
           String s = text(a.get(0));
@@ -750,8 +771,16 @@ public final class MappedFormat implements SourceFormat {
       return args.get(i).literal();
     }
 
+    /** A value's name in messages: the file's header of the column it comes from. */
     private String label(Expr e) {
-      return e.column() != null ? header(e.column()) : e.toString();
+      if (e.column() != null) {
+        return header(e.column());
+      }
+      if (e.function() != null && !e.function().equals("option") && !e.args().isEmpty()
+          && (e.args().get(0).column() != null || e.args().get(0).function() != null)) {
+        return label(e.args().get(0));
+      }
+      return e.toString();
     }
   }
 }

@@ -17,6 +17,8 @@ public final class Rejection extends Exception {
   public static final String UNKNOWN_COUNTRY = "unknown_country";
   /** An aggregate of countries (EU-27, euro area): not a defect, and never summed. */
   public static final String AGGREGATE_AREA = "aggregate_area";
+  /** A product code a reporter withheld (Eurostat's 85RRR100, 39XXXXXX): not a defect. */
+  public static final String CONFIDENTIAL_CODE = "confidential_code";
   public static final String INCONSISTENT_COUNTRY = "inconsistent_country";
   public static final String UNSUPPORTED_FLOW = "unsupported_flow";
   public static final String UNSUPPORTED_CLASSIFICATION = "unsupported_classification";

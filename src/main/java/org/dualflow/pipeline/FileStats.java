@@ -38,9 +38,13 @@ public record FileStats(Ingest.InputRef input, String sha256, long read, long ac
         + byReason.getOrDefault(Rejection.CONFLICTING_DUPLICATE, 0L);
   }
 
-  /** Rejected records that are no defect of the file: duplicates and aggregate areas. */
+  /**
+   * Rejected records that are no defect of the file: duplicates, aggregate areas and codes the
+   * reporter withheld.
+   */
   public long rejectedByDesign() {
-    return duplicates() + byReason.getOrDefault(Rejection.AGGREGATE_AREA, 0L);
+    return duplicates() + byReason.getOrDefault(Rejection.AGGREGATE_AREA, 0L)
+        + byReason.getOrDefault(Rejection.CONFIDENTIAL_CODE, 0L);
   }
 
   /**
@@ -71,7 +75,8 @@ public record FileStats(Ingest.InputRef input, String sha256, long read, long ac
     return byReason.entrySet().stream()
         .filter(e -> !e.getKey().equals(Rejection.DUPLICATE)
             && !e.getKey().equals(Rejection.CONFLICTING_DUPLICATE)
-            && !e.getKey().equals(Rejection.AGGREGATE_AREA))
+            && !e.getKey().equals(Rejection.AGGREGATE_AREA)
+            && !e.getKey().equals(Rejection.CONFIDENTIAL_CODE))
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed()
             .thenComparing(Map.Entry.comparingByKey()))
         .limit(n).toList();

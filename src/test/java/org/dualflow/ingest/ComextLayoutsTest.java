@@ -112,4 +112,20 @@ class ComextLayoutsTest {
             + "adding both would count the same trade twice: export either the totals or the "
             + "single values");
   }
+
+  @Test
+  void theCodeLabelModeIsReadByItsCodesAndAConfidentialCodeIsSetAsideNotMalformed()
+      throws IOException {
+    List<Row> rows = records("relational-view-code-labels.csv");
+    assertThat(countableUsd(rows, "DEU", "RUS")).isEqualByComparingTo(
+        usd(2_085_525, EUR_2021_01));
+    Row annual = rows.get(1);
+    assertThat(annual.<String>getAs("freq")).isEqualTo("A");
+    assertThat(annual.<String>getAs("importer_iso3")).isEqualTo("BLR");
+    assertThat(annual.<String>getAs("hs_code")).isEqualTo("85423190");
+    Row confidential = rows.get(2);
+    assertThat(confidential.<String>getAs("reason_code")).isEqualTo("confidential_code");
+    assertThat(confidential.<String>getAs("reason")).startsWith("PRODUCT '85RRR100' is a "
+        + "confidential or masked code");
+  }
 }
