@@ -74,6 +74,12 @@ public final class MappedFormat implements SourceFormat {
   private static final Pattern FILE_MONTH = Pattern.compile(
       "(?<!\\d)((?:19|20)\\d{2})[-_.]?(0[1-9]|1[0-2])(?!\\d)(?=\\D*$)");
   private static final Pattern FILE_YEAR = Pattern.compile("(?<!\\d)((?:19|20)\\d{2})(?!\\d)");
+  /** A year-month anywhere in a name. */
+  private static final Pattern ANY_MONTH = Pattern.compile(
+      "(?<!\\d)(?:19|20)\\d{2}[-_.]?(?:0[1-9]|1[0-2])(?!\\d)");
+  /** The names wuhulamb/customs-data's download.js gives: flow, year, port, page. */
+  private static final Pattern QUERY_TOOL = Pattern.compile(
+      "(?i)(import|export)-(19|20)\\d{2}-\\d+(_p\\d+-\\d+)?");
 
   private static final Set<String> COUNTRY_SCHEMES = Set.of("iso2", "iso3", "gacc", "m49",
       "comtrade", "name");
@@ -143,6 +149,35 @@ public final class MappedFormat implements SourceFormat {
   /** Eurostat's confidential (85RRR100) and masked (39XXXXXX) product codes. */
   private static final Pattern CONFIDENTIAL_CODE = Pattern.compile("\\d{0,6}[RX]{2,}\\d*");
 
+  /** True when some month() or year() of the mapping that reads an option reads {@code v}. */
+  private boolean readsAsPeriod(String v) {
+    List<Expr> uses = new ArrayList<>();
+    mapping.fields.values().forEach(f -> collectPeriodUses(f, uses));
+    return uses.stream().anyMatch(u -> u.function().equals("month")
+        ? parseMonth(v, u.args().get(1).literal()) != null
+        : parseYear(v, u.args().get(1).literal()) != null);
+  }
+
+  private String periodForms(String option) {
+    List<Expr> uses = new ArrayList<>();
+    mapping.fields.values().forEach(f -> collectPeriodUses(f, uses));
+    return String.join(" or ", uses.stream().filter(u -> u.args().get(0).args().get(0).literal()
+        .equals(option)).map(u -> (u.function().equals("month") ? "a month like " : "a year "
+        + "like ") + u.args().get(1).literal().replace("yyyy", "2024").replace("MM", "03"))
+        .toList());
+  }
+
+  private static void collectPeriodUses(Expr e, List<Expr> uses) {
+    if (e == null || e.function() == null) {
+      return;
+    }
+    if ((e.function().equals("month") || e.function().equals("year")) && e.args().size() == 2
+        && isOption(e.args().get(0))) {
+      uses.add(e);
+    }
+    e.args().forEach(x -> collectPeriodUses(x, uses));
+  }
+
   /** Number layouts by name, made once. */
   private static final Map<String, NumberLayout> NUMBER_LAYOUTS =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -174,10 +209,23 @@ public final class MappedFormat implements SourceFormat {
     mapping.fields.values().forEach(this::checkOptionValues);
   }
 
-  /** A job's value for an option a converter reads as a number layout must be one. */
+  /**
+   * A job's value for an option must be what its converters read: a number layout, or a month
+   * or year in one of the patterns that read it ({@code input.gacc.period=202403} is neither
+   * 2024-03 nor 2024, and is said so before the run, not taken for missing).
+   */
   private void checkOptionValues(Expr e) {
     if (e == null || e.function() == null) {
       return;
+    }
+    if ((e.function().equals("month") || e.function().equals("year")) && e.args().size() == 2
+        && isOption(e.args().get(0))) {
+      String name = e.args().get(0).args().get(0).literal();
+      String value = options.get(name);
+      if (value != null && !value.isBlank() && !readsAsPeriod(value.trim())) {
+        throw new IllegalArgumentException("input." + mapping.source + "." + name + ": '"
+            + value + "' is not " + periodForms(name));
+      }
     }
     if (e.function().equals("decimal") && e.args().size() == 2 && isOption(e.args().get(1))) {
       String name = e.args().get(1).args().get(0).literal();
@@ -247,9 +295,44 @@ public final class MappedFormat implements SourceFormat {
     return h.trim().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
   }
 
-  /** The name without its extensions (.csv, .csv.gz, .txt.gz): only the name's own numbers. */
+  /**
+   * The name without its extensions (.csv, .csv.gz) and a download's copy marker ("name
+   * (1).csv"): only the name's own numbers.
+   */
   private static String baseName(String name) {
-    return name.replaceFirst("(\\.[A-Za-z][A-Za-z0-9]{0,3})+$", "");
+    return name.replaceFirst("(\\.[A-Za-z][A-Za-z0-9]{0,3})+$", "")
+        .replaceFirst("\\s*\\(\\d+\\)$", "");
+  }
+
+  /** The month {@code s} is in one of the patterns ({@code yyyyMM|MMM yyyy}), or null. */
+  static YearMonth parseMonth(String s, String patterns) {
+    String cleaned = s.replace(".", " ").replaceAll("\\s+", " ").trim();
+    for (String pattern : patterns.split("\\|")) {
+      String p = pattern.replace(".", " ").replaceAll("\\s+", " ").trim();
+      try {
+        DateTimeFormatter f = MONTH_FORMATS.computeIfAbsent(p, x ->
+            new java.time.format.DateTimeFormatterBuilder().parseCaseInsensitive()
+                .appendPattern(x).toFormatter(Locale.ENGLISH));
+        return p.contains("d") ? YearMonth.from(LocalDate.parse(cleaned, f))
+            : YearMonth.parse(cleaned, f);
+      } catch (DateTimeParseException ex) {
+        // try the next pattern
+      }
+    }
+    return null;
+  }
+
+  /** The year {@code s} is in one of the patterns ({@code yyyy52|Jan.-Dec. yyyy}), or null. */
+  static java.time.Year parseYear(String s, String patterns) {
+    String cleaned = s.replace(".", " ").replaceAll("\\s+", " ").trim();
+    for (String pattern : patterns.split("\\|")) {
+      Matcher m = YEAR_FORMATS.computeIfAbsent(pattern, MappedFormat::yearPattern)
+          .matcher(cleaned);
+      if (m.matches()) {
+        return java.time.Year.of(Integer.parseInt(m.group(1)));
+      }
+    }
+    return null;
   }
 
   /** A year pattern as a regular expression: yyyy a year, the rest literal. */
@@ -498,6 +581,11 @@ public final class MappedFormat implements SourceFormat {
 
     private String sourceKey(Map<String, Object> values) {
       StringBuilder sb = new StringBuilder();
+      if ("A".equals(values.get("freq"))) {
+        // A year's figure and its January's share the period January: the frequency keeps them
+        // apart (monthly keys are as they always were).
+        sb.append("A\u0001");
+      }
       for (String k : mapping.key) {
         Object part = values.containsKey(k) || mapping.fields.containsKey(k) ? values.get(k)
             : raw(k);
@@ -606,37 +694,24 @@ public final class MappedFormat implements SourceFormat {
           if (s == null) {
             return null;
           }
-          String cleaned = s.replace(".", " ").replaceAll("\\s+", " ").trim();
-          for (String pattern : literal(a, 1).split("\\|")) {
-            String p = pattern.replace(".", " ").replaceAll("\\s+", " ").trim();
-            try {
-              DateTimeFormatter f = MONTH_FORMATS.computeIfAbsent(p, x ->
-                  new java.time.format.DateTimeFormatterBuilder().parseCaseInsensitive()
-                      .appendPattern(x).toFormatter(Locale.ENGLISH));
-              return p.contains("d") ? YearMonth.from(LocalDate.parse(cleaned, f))
-                  : YearMonth.parse(cleaned, f);
-            } catch (DateTimeParseException ex) {
-              // try the next pattern
-            }
+          YearMonth m = parseMonth(s, literal(a, 1));
+          if (m == null) {
+            throw new Rejection(Rejection.BAD_PERIOD, label(a.get(0)) + " '"
+                + FieldValues.abbreviate(s) + "' is not a month (" + literal(a, 1) + ")");
           }
-          throw new Rejection(Rejection.BAD_PERIOD, label(a.get(0)) + " '"
-              + FieldValues.abbreviate(s) + "' is not a month (" + literal(a, 1) + ")");
+          return m;
         }
         case "year" -> {
           String s = text(a.get(0));
           if (s == null) {
             return null;
           }
-          String cleaned = s.replace(".", " ").replaceAll("\\s+", " ").trim();
-          for (String pattern : literal(a, 1).split("\\|")) {
-            Matcher m = YEAR_FORMATS.computeIfAbsent(pattern, MappedFormat::yearPattern)
-                .matcher(cleaned);
-            if (m.matches()) {
-              return java.time.Year.of(Integer.parseInt(m.group(1)));
-            }
+          java.time.Year y = parseYear(s, literal(a, 1));
+          if (y == null) {
+            throw new Rejection(Rejection.BAD_PERIOD, label(a.get(0)) + " '"
+                + FieldValues.abbreviate(s) + "' is not a year (" + literal(a, 1) + ")");
           }
-          throw new Rejection(Rejection.BAD_PERIOD, label(a.get(0)) + " '"
-              + FieldValues.abbreviate(s) + "' is not a year (" + literal(a, 1) + ")");
+          return y;
         }
         case "before_dash" -> {
           String s = text(a.get(0));
@@ -691,8 +766,12 @@ public final class MappedFormat implements SourceFormat {
               Integer.parseInt(m.group(2))) : null;
         }
         case "filename_year" -> {
-          Matcher m = FILE_YEAR.matcher(baseName(fileName));
-          return m.find() ? java.time.Year.of(Integer.parseInt(m.group(1))) : null;
+          // A year only where no month could be meant: a name with a year and no year-month
+          // in it, or the query tool's own names (export-2024-11_p1-123: port 11).
+          String base = baseName(fileName);
+          Matcher m = FILE_YEAR.matcher(base);
+          boolean clear = !ANY_MONTH.matcher(base).find() || QUERY_TOOL.matcher(base).matches();
+          return clear && m.find() ? java.time.Year.of(Integer.parseInt(m.group(1))) : null;
         }
         case "filename_flow" -> {
           String n = fileName.toLowerCase(Locale.ROOT);

@@ -59,12 +59,13 @@ public final class NumberLayout {
       case "auto" -> new NumberLayout("auto", null, "", false);
       case "1234.5" -> new NumberLayout("1234.5", null, "", false);
       case "1,234.5", "grouping" -> new NumberLayout("1,234.5",
-          SIGN + "(\\d{1,3}(,\\d{3})+|\\d+)(\\.\\d*)?", ",", false);
+          SIGN + "([1-9]\\d{0,2}(,\\d{3})+|\\d+)(\\.\\d*)?", ",", false);
       case "1234,5" -> new NumberLayout("1234,5", SIGN + "\\d+(,\\d*)?", "", true);
       case "1 234,5" -> new NumberLayout("1 234,5",
-          SIGN + "(\\d{1,3}([ \\u00a0\\u202f]\\d{3})+|\\d+)(,\\d*)?", " \u00a0\u202f", true);
+          SIGN + "([1-9]\\d{0,2}([ \\u00a0\\u202f]\\d{3})+|\\d+)(,\\d*)?", " \u00a0\u202f",
+          true);
       case "1.234,5" -> new NumberLayout("1.234,5",
-          SIGN + "(\\d{1,3}(\\.\\d{3})+|\\d+)(,\\d*)?", ".", true);
+          SIGN + "([1-9]\\d{0,2}(\\.\\d{3})+|\\d+)(,\\d*)?", ".", true);
       default -> throw new IllegalArgumentException("'" + name + "' is not a number layout; "
           + "use one of " + String.join(", ", NAMES) + " (a decimal point or comma, groups by "
           + "comma, space or point; auto: by the file's delimiter)");

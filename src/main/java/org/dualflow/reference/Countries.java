@@ -215,19 +215,23 @@ public final class Countries implements Serializable {
   }
 
   /**
-   * Alpha-3 for a country name in English, Russian or Chinese; null when unknown. A name that is
-   * unknown as written but ends in a bracketed note is tried without the note, then as the
-   * name in the brackets: Eurostat labels its countries so ({@code Germany (incl. German
-   * Democratic Republic 'DD' from 1991)}, {@code Russian Federation (Russia)}).
+   * Alpha-3 for a country name in English, Russian or Chinese; null when unknown. Eurostat
+   * labels its countries with bracketed notes: a note about the territory covered ({@code
+   * Germany (incl. German Democratic Republic 'DD' from 1991)}, {@code Belgium (incl.
+   * Luxembourg 'LU' -> 1998)}) is dropped; another name in brackets ({@code Russian Federation
+   * (Russia)}) counts only when both names are the same country. Anything else in brackets is
+   * part of the name: "Congo (Democratic Republic)" is not Congo.
    */
   public String byName(String name) {
     String iso3 = byName.get(normalizeName(name));
     if (iso3 == null) {
       Matcher m = ANNOTATED.matcher(name.trim());
       if (m.matches()) {
-        iso3 = byName.get(normalizeName(m.group(1)));
-        if (iso3 == null) {
-          iso3 = byName.get(normalizeName(m.group(2)));
+        String outer = byName.get(normalizeName(m.group(1)));
+        if (TERRITORY_NOTE.matcher(m.group(2)).find()) {
+          iso3 = outer;
+        } else if (outer != null && outer.equals(byName.get(normalizeName(m.group(2))))) {
+          iso3 = outer;
         }
       }
     }
@@ -236,6 +240,10 @@ public final class Countries implements Serializable {
 
   /** A name, then a bracketed note to the end: "France (incl. Saint Barthélemy 'BL' ...)". */
   private static final Pattern ANNOTATED = Pattern.compile("(?s)([^(]+?)\\s*\\((.*)\\)\\s*");
+
+  /** Eurostat's notes on the territory a country's figures cover. */
+  private static final Pattern TERRITORY_NOTE = Pattern.compile(
+      "(?i)^\\s*(incl\\.|excl\\.|including|excluding)|->|\\bfrom (19|20)\\d\\d\\b");
 
   /**
    * Names and codes of areas that add countries up: the European Union and euro area in their

@@ -128,4 +128,17 @@ class ComextLayoutsTest {
     assertThat(confidential.<String>getAs("reason")).startsWith("PRODUCT '85RRR100' is a "
         + "confidential or masked code");
   }
+
+  @Test
+  void aYearsFigureAndItsJanuaryAreTwoRecordsNotDuplicates(@org.junit.jupiter.api.io.TempDir
+      Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("both.csv"), "REPORTER,PARTNER,PRODUCT,FLOW,"
+        + "STAT_PROCEDURE,PERIOD,VALUE_IN_EUR\nDE,RU,85423190,2,Total,Jan. 2021,100\n"
+        + "DE,RU,85423190,2,Total,Jan.-Dec. 2021,1200\n");
+    List<Row> rows = MappedFormatTest.read(file, MappedFormatTest.format("comext", Map.of()))
+        .stream().filter(r -> !"file".equals(r.getAs("row_status"))).toList();
+    assertThat(rows).extracting(r -> r.<String>getAs("freq")).containsExactly("M", "A");
+    assertThat(rows.get(0).<String>getAs("record_id"))
+        .isNotEqualTo(rows.get(1).<String>getAs("record_id"));
+  }
 }

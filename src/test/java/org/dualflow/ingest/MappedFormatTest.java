@@ -161,6 +161,18 @@ class MappedFormatTest {
     Path any = write("china.csv", (header + line).getBytes(StandardCharsets.UTF_8));
     assertThat(records(read(any, format("gacc", Map.of("period", "2023")))).get(0)
         .<String>getAs("freq")).isEqualTo("A");
+    // A browser's second download is the same month; a name with a month that is not its
+    // last number could mean anything: the file is refused, asking for the period.
+    Path again = write("gacc-出口-2023-12 (1).csv", (header + line).getBytes(StandardCharsets.UTF_8));
+    assertThat(records(read(again, format("gacc", Map.of()))).get(0)
+        .<String>getAs("period_key")).isEqualTo("2023-12");
+    Path v2 = write("gacc-2024-03-v2.csv", (header + line).getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> read(v2, format("gacc", Map.of())))
+        .hasMessageContaining("nothing says which month or year it covers");
+    // GACC's own 202403 is neither form the setting takes: said before the run.
+    assertThatThrownBy(() -> format("gacc", Map.of("period", "202403")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("input.gacc.period: '202403' is not a month like 2024-03 or a year like 2024");
     // A file with a month column never falls back to its name: a bad month is a bad line.
     Path monthly = write("gacc-2024-03.csv", (GACC_MONTHLY.replace("人民币", "美元")
         + "2024年13月,85423100,处理器,344,俄罗斯联邦,1,千克,1,个,5\n").getBytes(StandardCharsets.UTF_8));

@@ -24,6 +24,9 @@ class NumberLayoutTest {
     assertThat(read("1,234.5", "1,234,567.25")).isEqualByComparingTo("1234567.25");
     assertThat(read("1,234.5", "1,234")).isEqualByComparingTo("1234");
     assertThat(read("1,234.5", "12,34")).isNull();                // groups of three or none
+    assertThat(read("1,234.5", "0,750")).isNull();                // not 750: no group after 0
+    assertThat(read("1.234,5", "0.750")).isNull();
+    assertThat(read("1,234.5", "0.750")).isEqualByComparingTo("0.75");
     assertThat(read("1 234,5", "1 234 567,89")).isEqualByComparingTo("1234567.89");
     assertThat(read("1 234,5", "1\u00a0234\u00a0567,89")).isEqualByComparingTo("1234567.89");
     assertThat(read("1 234,5", "1234,5")).isEqualByComparingTo("1234.5");

@@ -46,6 +46,27 @@ class ReferenceDataTest {
   }
 
   @Test
+  void eurostatsLabelsResolveButABracketThatIsPartOfTheNameIsNotDropped() {
+    Countries c = ReferenceData.load(new ReferenceFiles(null)).countries();
+    assertThat(c.byName("Germany (incl. German Democratic Republic 'DD' from 1991)"))
+        .isEqualTo("DEU");
+    assertThat(c.byName("France (incl. Saint Barthélemy 'BL' -> 2012; incl. French Guiana "
+        + "'GF', Guadeloupe 'GP', Martinique 'MQ', Réunion 'RE' from 1997; incl. Mayotte 'YT' "
+        + "from 2014)")).isEqualTo("FRA");
+    assertThat(c.byName("Belgium (incl. Luxembourg 'LU' -> 1998)")).isEqualTo("BEL");
+    assertThat(c.byName("Russian Federation (Russia)")).isEqualTo("RUS");
+    assertThat(c.byName("Belarus (Belorussia)")).isEqualTo("BLR");
+    assertThat(c.byName("Ireland (Eire)")).isEqualTo("IRL");
+    // Not Congo, the US, Samoa: the bracket changes the name.
+    assertThat(c.byName("Congo (Democratic Republic)")).isNull();
+    assertThat(c.byName("Virgin Islands (US)")).isNull();
+    assertThat(c.byName("Samoa (American)")).isNull();
+    assertThat(Countries.isAggregate("European Union - 27 countries (AT, BE, BG)")).isTrue();
+    assertThat(Countries.isAggregate("EU27_2020")).isTrue();
+    assertThat(Countries.isAggregate("Euroland")).isFalse();
+  }
+
+  @Test
   void ratesConvertAsPublishedAndAMissingMonthIsNullNotZero() {
     Fx fx = ReferenceData.load(new ReferenceFiles(null)).fx();
     // 7,000,000 CNY / 7.2015 CNY per USD (2024-03) = 972,019.72
