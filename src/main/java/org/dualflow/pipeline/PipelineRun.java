@@ -76,6 +76,8 @@ final class PipelineRun {
   private final Stopwatch watch = new Stopwatch();
   /** The files as counted so far: what a failed run's quality report shows. */
   private List<FileStats> counted = List.of();
+  /** The warehouse's lock, held for the run: checked before the commit point. */
+  private WarehouseLock lock;
   /** What the run cached: released however the run ends. */
   private final List<Dataset<Row>> cached = new ArrayList<>();
 
@@ -125,6 +127,7 @@ final class PipelineRun {
 
   RunResult execute() throws Exception {
     try (WarehouseLock lock = warehouse.lock()) {
+      this.lock = lock;
       try {
         recoverEarlierRuns();
         Surveyed surveyed = survey();
@@ -370,15 +373,19 @@ final class PipelineRun {
   private <T> Map<String, T> concurrently(String stage, Map<String, Callable<T>> actions)
       throws Exception {
     String group = runId + "-" + stage;
+    // The run's id goes with the work, so that every log line carries it.
+    Map<String, String> logContext = org.apache.logging.log4j.ThreadContext.getImmutableContext();
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(actions.size(), 4));
     try {
       Map<String, Future<T>> running = new LinkedHashMap<>();
       actions.forEach((name, action) -> running.put(name, pool.submit(() -> {
+        org.apache.logging.log4j.ThreadContext.putAll(logContext);
         spark.sparkContext().setJobGroup(group, stage + ": " + name, true);
         try {
           return action.call();
         } finally {
           spark.sparkContext().clearJobGroup();
+          org.apache.logging.log4j.ThreadContext.clearMap();
         }
       })));
       Map<String, T> results = new LinkedHashMap<>();
@@ -386,13 +393,19 @@ final class PipelineRun {
         try {
           results.put(r.getKey(), r.getValue().get());
         } catch (ExecutionException e) {
-          spark.sparkContext().cancelJobGroup(group);
+          // The others stop too, those running and those not started yet: nothing of this
+          // run may write after it has recorded its failure.
+          spark.sparkContext().cancelJobGroupAndFutureJobs(group);
+          running.values().forEach(f -> f.cancel(true));
           throw e.getCause() instanceof Exception cause ? cause : e;
         }
       }
       return results;
     } finally {
       pool.shutdownNow();
+      if (!pool.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES)) {
+        LOG.warn("Analytics writes of run {} still running after it stopped", runId);
+      }
     }
   }
 
@@ -410,6 +423,8 @@ final class PipelineRun {
     }
     stageQualityReport(null);
     stageManifest("succeeded", null);
+    // A run paused past its lease may have lost the warehouse to another: it must not publish.
+    lock.checkHeld();
     // The commit point: from here on the run is published, now or by the next run.
     warehouse.commit();
     LOG.info("Stage publish: {} tables, {} months ({})", CORE_TABLES.size() + analytics.size(),
@@ -475,14 +490,24 @@ final class PipelineRun {
     }
   }
 
-  /** The summary's headline figures, from the tables as published. */
+  /**
+   * The summary's headline figures, from the tables as published. The run is published by
+   * then: figures that cannot be made are a warning, not a failed run.
+   */
   private Headlines.Figures headlines(Surveyed surveyed, boolean withAnalytics) {
     spark.sparkContext().setJobDescription("headline figures");
-    return Headlines.of(warehouse.readPublished(TableSchema.load("flows_monthly")),
-        withAnalytics ? warehouse.readPublished(TableSchema.load("supplier_share")) : null,
-        withAnalytics ? warehouse.readPublished(TableSchema.load("transit_signals")) : null,
-        prepared.reference().groups().all(), surveyed.months(),
-        config.analytics().baseline());
+    try {
+      return Headlines.of(warehouse.readPublished(TableSchema.load("flows_monthly")),
+          withAnalytics ? warehouse.readPublished(TableSchema.load("supplier_share")) : null,
+          withAnalytics ? warehouse.readPublished(TableSchema.load("transit_signals")) : null,
+          prepared.reference().groups().all(), surveyed.months(),
+          config.analytics().baseline());
+    } catch (RuntimeException e) {
+      LOG.warn("The run is published, but its headline figures could not be made: {}",
+          Pipeline.oneLine(e));
+      return new Headlines.Figures(null, List.of(), List.of(), null, List.of(), List.of(),
+          config.analytics().baseline());
+    }
   }
 
   /** Wall-clock laps for the stage log lines. */

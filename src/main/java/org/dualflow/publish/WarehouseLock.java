@@ -178,11 +178,34 @@ public final class WarehouseLock implements AutoCloseable {
     }
   }
 
+  /** Renews the lease; never throws (a throwing task would stop all later renewals). */
   private void renew() {
     try {
       fs.setTimes(lock, System.currentTimeMillis(), -1);
-    } catch (IOException e) {
+    } catch (Throwable e) {
       LOG.warn("Cannot renew the lock {}: {}", lock, e.getMessage());
+    }
+  }
+
+  /**
+   * Checks that the lock is still this run's. A run paused for longer than the lease (a
+   * laptop asleep, a stopped process) may have lost it to another run, which will have removed
+   * this run's staged tables: publishing then would be wrong.
+   *
+   * @throws IllegalStateException when another run holds the lock, or none does
+   */
+  public void checkHeld() {
+    Holder now;
+    try (InputStream in = fs.open(lock)) {
+      now = Holder.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      now = null;
+    }
+    if (now == null || !now.runId().equals(holder.runId())) {
+      throw new IllegalStateException("Cannot publish run " + holder.runId() + ": it lost the "
+          + "lock on its warehouse (" + lock + ") to " + (now == null ? "nobody"
+              : "run " + now.runId()) + ", probably after a pause longer than the lease; "
+          + "nothing was published, run it again");
     }
   }
 

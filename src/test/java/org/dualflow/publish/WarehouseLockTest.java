@@ -95,4 +95,19 @@ class WarehouseLockTest {
           .isAfter(Instant.now().minus(Duration.ofMinutes(1)));
     }
   }
+
+  @Test
+  void aRunThatLostItsLockDuringAPauseIsToldBeforeItPublishes() throws Exception {
+    try (WarehouseLock mine = WarehouseLock.acquire(fs(), root(), "paused", LEASE)) {
+      mine.checkHeld();                                        // still ours: fine
+      // Paused past its lease, another run took the warehouse over.
+      Files.writeString(dir.resolve("wh/_lock"), new WarehouseLock.Holder("other", "h", 7,
+          "2026-01-01T00:00:00Z", 600).text());
+      assertThatThrownBy(mine::checkHeld).isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("Cannot publish run paused: it lost the lock on its "
+              + "warehouse (" + root() + "/_lock) to run other");
+    }
+    // Not its lock any more: left to its holder.
+    assertThat(Files.readString(dir.resolve("wh/_lock"))).contains("run_id=other");
+  }
 }
