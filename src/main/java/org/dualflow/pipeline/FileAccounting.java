@@ -57,6 +57,13 @@ final class FileAccounting {
         }
         if (Survey.isOutside(t.period(), months)) {
           f.outside += t.n();
+          if (YearMonth.from(t.period().toLocalDate()).isAfter(months.get(months.size() - 1))) {
+            f.later += t.n();
+            if (!accepted) {
+              f.laterRejected += t.n();
+              f.laterByReason.merge(t.reasonCode(), t.n(), Long::sum);
+            }
+          }
           continue;
         }
         if (accepted) {
@@ -91,7 +98,8 @@ final class FileAccounting {
       }
       out.add(new FileStats(in, f.sha256, f.read, f.accepted, f.rejected, f.outside,
           f.undatedRejects, f.countable, f.byReason, f.valueAccepted, f.valueCountable, 0,
-          BigDecimal.ZERO, f.examples));
+          BigDecimal.ZERO, f.examples, new FileStats.Later(f.later, f.laterRejected,
+              f.laterByReason)));
     }
     return new Result(List.copyOf(out), Collections.unmodifiableSortedSet(present));
   }
@@ -107,6 +115,9 @@ final class FileAccounting {
     long countable;
     final Map<String, Long> byReason = new TreeMap<>();
     final Map<String, Survey.Example> examples = new HashMap<>();
+    long later;
+    long laterRejected;
+    final Map<String, Long> laterByReason = new TreeMap<>();
     BigDecimal valueAccepted = BigDecimal.ZERO;
     BigDecimal valueCountable = BigDecimal.ZERO;
 

@@ -22,11 +22,21 @@ import org.dualflow.ingest.Survey;
  * @param byReason rejected records by reason code, in code order
  * @param classified countable records that matched a list (each record once)
  * @param examples per reason code, the file's first line rejected for it
+ * @param later the records dated after the run's last month (counted in {@code outside})
  */
 public record FileStats(Ingest.InputRef input, String sha256, long read, long accepted,
     long rejected, long outside, long undatedRejects, long countable, Map<String, Long> byReason,
     BigDecimal valueAccepted, BigDecimal valueCountable, long classified,
-    BigDecimal valueClassified, Map<String, Survey.Example> examples) {
+    BigDecimal valueClassified, Map<String, Survey.Example> examples, Later later) {
+
+  /** Records dated after the run's months, how many were rejected, and why. */
+  public record Later(long records, long rejected, Map<String, Long> byReason) {
+    public static final Later NONE = new Later(0, 0, Map.of());
+
+    public Later {
+      byReason = Collections.unmodifiableSortedMap(new TreeMap<>(byReason));
+    }
+  }
 
   public FileStats {
     byReason = Collections.unmodifiableSortedMap(new TreeMap<>(byReason));
@@ -64,7 +74,7 @@ public record FileStats(Ingest.InputRef input, String sha256, long read, long ac
   /** The same file with what classification found in it. */
   public FileStats withClassified(long records, BigDecimal value) {
     return new FileStats(input, sha256, read, accepted, rejected, outside, undatedRejects,
-        countable, byReason, valueAccepted, valueCountable, records, value, examples);
+        countable, byReason, valueAccepted, valueCountable, records, value, examples, later);
   }
 
   /**

@@ -134,7 +134,8 @@ final class PipelineRun {
         warehouse.stageAbandonedManifest(manifest.toRow("failed", "abandoned: the run stopped "
             + "(killed or crashed) before it published; nothing of it was published", null,
             Pipeline.appVersion(), spark.version()));
-        QualityGate.check(counted, config.maxRejectRatio(), runId);
+        QualityGate.check(counted, config.maxRejectRatio(), runId,
+            config.periods().isLatest());
         long trade = writeTradeRecords(surveyed);
         long rejected = writeRejectedRecords(surveyed);
         Classified classified = classify();

@@ -49,10 +49,38 @@ public final class QualityGate {
   }
 
   /**
+   * For {@code last:N} runs, one description per file whose records dated after the run's
+   * months are rejected above the limit: the newest month could not be read, so last:N counted
+   * back from the month before it and would have published nothing of it without a word.
+   */
+  static List<String> laterViolations(List<FileStats> files, Double limit) {
+    return files.stream().filter(f -> limit != null && laterShare(f) > limit)
+        .map(f -> String.format("%s rejects %d records dated after the run's months (%s), "
+                + "%.1f%% of its records in and after them, so last:N left those months out",
+            f.input().uri(), f.later().rejected(), String.join(", ", f.later().byReason()
+                .entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()),
+            100 * laterShare(f)))
+        .toList();
+  }
+
+  /**
+   * Rejected records after the run's months over the records in and after them: a new month
+   * that cannot be read weighs, one stray line dated 2099 in a big file does not.
+   */
+  private static double laterShare(FileStats f) {
+    long base = f.read() - f.outside() + f.later().records();
+    return base == 0 ? 0 : (double) f.later().rejected() / base;
+  }
+
+  /**
+   * @param latest true for a {@code last:N} run: rejected records after its months count too
    * @throws QualityGateException naming every file over the limit
    */
-  static void check(List<FileStats> files, Double limit, String runId) {
-    List<String> over = violations(files, limit);
+  static void check(List<FileStats> files, Double limit, String runId, boolean latest) {
+    List<String> over = new java.util.ArrayList<>(violations(files, limit));
+    if (latest) {
+      over.addAll(laterViolations(files, limit));
+    }
     if (!over.isEmpty()) {
       throw new QualityGateException("Quality gate: " + String.join("; ", over)
           + ", above quality.max-reject-ratio " + limit + "; nothing was published (details: "

@@ -109,4 +109,26 @@ class FileAccountingTest {
     assertThat(a.topReasons(3)).extracting(Map.Entry::getKey)
         .containsExactly("not_numeric", "field_count");
   }
+
+  @Test
+  void lastNThatCannotReadTheNewestMonthFailsTheGateInsteadOfLeavingItOutQuietly() {
+    // January read; February's three records all lack an exchange rate, so last:1 counted
+    // back to January and February is "after the run's months".
+    Survey.Files survey = new Survey.Files(Map.of(0, List.of(
+            accepted("2023-01", true, 5, "50.00"), rejected("missing_fx_rate", "2023-02", 3, 7))),
+        Map.of(0, "sha-a"), Map.of(0, 8L));
+    List<FileStats> files = FileAccounting.count(List.of(A), List.of("a.csv"), survey,
+        List.of(), List.of(YearMonth.of(2023, 1))).files();
+    assertThat(files.get(0).outside()).isEqualTo(3);
+    assertThat(files.get(0).later().rejected()).isEqualTo(3);
+    assertThat(files.get(0).rejectRatio()).isZero();
+    // 3 of the 8 records in and after the run's months: 37.5%.
+    assertThat(QualityGate.laterViolations(files, 0.1)).containsExactly("a.csv rejects 3 "
+        + "records dated after the run's months (missing_fx_rate 3), 37.5% of its records in "
+        + "and after them, so last:N left those months out");
+    // A range run owns its months: what lies after them is simply outside.
+    assertThatThrownBy(() -> QualityGate.check(files, 0.1, "r", true))
+        .isInstanceOf(QualityGate.QualityGateException.class);
+    QualityGate.check(files, 0.1, "r", false);
+  }
 }

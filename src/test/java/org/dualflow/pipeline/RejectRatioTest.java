@@ -20,7 +20,7 @@ class RejectRatioTest {
         rejected, outside, undated, accepted, Map.of("duplicate", duplicates, "not_numeric",
         rejected - duplicates), BigDecimal.ZERO, BigDecimal.ZERO, 0, BigDecimal.ZERO,
         Map.of("not_numeric", new Survey.Example(14, "primaryValue 'abc' is not a number",
-            "M,2022,...,abc")));
+            "M,2022,...,abc")), FileStats.Later.NONE);
   }
 
   @Test
@@ -47,7 +47,7 @@ class RejectRatioTest {
     assertThat(QualityGate.violations(files, 0.1)).containsExactly("a.csv rejects 50.0% (2 of 4: "
         + "not_numeric 2, e.g. line 14: primaryValue 'abc' is not a number)");
     assertThat(QualityGate.violations(files, null)).isEmpty();
-    assertThatThrownBy(() -> QualityGate.check(files, 0.1, "r1"))
+    assertThatThrownBy(() -> QualityGate.check(files, 0.1, "r1", false))
         .isInstanceOf(QualityGate.QualityGateException.class)
         .hasMessage("Quality gate: a.csv rejects 50.0% (2 of 4: not_numeric 2, e.g. line 14: "
             + "primaryValue 'abc' is not a number), above "
