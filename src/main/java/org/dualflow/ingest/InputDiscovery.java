@@ -21,6 +21,9 @@ public final class InputDiscovery {
 
   private static final java.util.regex.Pattern DATA_FILE = java.util.regex.Pattern.compile(
       "(?i).*(\\.(csv|dat|txt|tsv)(\\.gz)?|\\.gz)");
+  /** The notes a download folder carries beside its data (README.txt, LICENSE.txt). */
+  private static final java.util.regex.Pattern DOCUMENT = java.util.regex.Pattern.compile(
+      "(?i)(readme|notes?|licen[cs]e|changelog|changes|copying|metadata)([._ -].*)?\\.txt");
 
   /** A setting that matched no file; the caller turns it into a configuration error. */
   public static final class NoMatchException extends Exception {
@@ -57,7 +60,7 @@ public final class InputDiscovery {
           for (FileStatus child : fs.listStatus(s.getPath())) {
             String name = child.getPath().getName();
             if (child.isFile() && !name.startsWith(".") && !name.startsWith("_")
-                && DATA_FILE.matcher(name).matches()) {
+                && DATA_FILE.matcher(name).matches() && !DOCUMENT.matcher(name).matches()) {
               files.put(child.getPath().toString(), child);
             }
           }

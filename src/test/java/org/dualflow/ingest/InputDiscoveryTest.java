@@ -21,7 +21,8 @@ class InputDiscoveryTest {
   void aDirectoryGivesItsDataFilesAndABracketedNameIsTakenAsWritten(@TempDir Path dir)
       throws Exception {
     for (String name : List.of("COMTRADE-FINAL-CM156202301H6[2024-01-15].gz", "full202101.dat",
-        "bulk.txt", "a.csv", "b.csv.gz", "c.tsv", "notes.md", ".hidden.csv", "_SUCCESS.csv")) {
+        "bulk.txt", "a.csv", "b.csv.gz", "c.tsv", "notes.md", ".hidden.csv", "_SUCCESS.csv",
+        "README.txt", "LICENSE.txt", "notes.txt")) {
       Files.writeString(dir.resolve(name), "x\n");
     }
     assertThat(names("comext", dir.toString())).containsExactly(
