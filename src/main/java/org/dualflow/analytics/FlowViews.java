@@ -48,7 +48,8 @@ public final class FlowViews {
   /**
    * Both sides of every flow cell, each from its preferred source: columns {@link #CELL},
    * {@code fob_exporter_usd}, {@code kg_exporter}, {@code source_exporter},
-   * {@code cif_importer_usd}, {@code kg_importer}, {@code source_importer} (a side's columns
+   * {@code cif_importer_usd}, {@code fob_importer_usd} (importers that report FOB),
+   * {@code kg_importer}, {@code source_importer} (a side's columns
    * are null when no source reported it). A source missing from {@code priority} ranks after
    * every listed one; among such sources the first by name is taken.
    */
@@ -77,14 +78,17 @@ public final class FlowViews {
         .agg(sum(when(exporterSide, col("value_usd"))).as("fob_exporter_usd"),
             sum(when(exporterSide, col("net_kg"))).as("kg_exporter"),
             count(when(exporterSide, lit(1))).as("exporter_rows"),
-            sum(when(importerSide, col("value_usd"))).as("cif_importer_usd"),
+            sum(when(importerSide.and(col("value_basis").equalTo("CIF")), col("value_usd")))
+                .as("cif_importer_usd"),
+            sum(when(importerSide.and(col("value_basis").equalTo("FOB")), col("value_usd")))
+                .as("fob_importer_usd"),
             sum(when(importerSide, col("net_kg"))).as("kg_importer"),
             count(when(importerSide, lit(1))).as("importer_rows"))
         .select(col("period"), col("exporter_iso3"), col("importer_iso3"), col("list_id"),
             col("list_version"), col("tier"), col("hs6"), col("fob_exporter_usd"),
             col("kg_exporter"), when(col("exporter_rows").gt(0), col("best_exporter"))
                 .as("source_exporter"),
-            col("cif_importer_usd"), col("kg_importer"),
+            col("cif_importer_usd"), col("fob_importer_usd"), col("kg_importer"),
             when(col("importer_rows").gt(0), col("best_importer")).as("source_importer"));
   }
 
@@ -112,7 +116,11 @@ public final class FlowViews {
       AnalyticsSettings settings) {
     Column factor = coalesce(col("cif_fob_factor"),
         lit(settings.defaultCifFob().doubleValue()));
-    Column importerFob = col("cif_importer_usd").divide(factor).cast("decimal(28,2)");
+    // An importer that reports FOB (some do) is taken as it is; CIF is divided by the factor.
+    Column cifAsFob = col("cif_importer_usd").divide(factor).cast("decimal(28,2)");
+    Column importerFob = when(col("cif_importer_usd").isNull(), col("fob_importer_usd"))
+        .when(col("fob_importer_usd").isNull(), cifAsFob)
+        .otherwise(cifAsFob.plus(col("fob_importer_usd")).cast("decimal(28,2)"));
     return cells
         .join(broadcast(factors), new String[] {"exporter_iso3", "importer_iso3"}, "left")
         .withColumn("cif_fob_factor", factor)

@@ -84,6 +84,21 @@ class AnalyticsTest {
   }
 
   @Test
+  void anImporterThatReportsFobIsTakenAsItIsNotDividedByTheFactor() {
+    // Kazakhstan reports 110 FOB for China's goods and nothing CIF: 110.00, not 110 / 1.10.
+    Row fob = flow("2023-01", "comtrade", "CHN", "KAZ", "importer", "1", "854231", "110", "1");
+    Object[] v = new Object[FLOWS.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = fob.get(i);
+    }
+    v[FLOWS.fieldIndex("value_basis")] = "FOB";
+    List<Row> out = fob(flows(RowFactory.create(v))).collectAsList();
+    assertThat(out).extracting(r -> r.getAs("value_fob_usd") + " " + r.getAs("side") + " "
+            + r.getAs("cif_importer_usd"))
+        .containsExactly("110.00 importer null");
+  }
+
+  @Test
   void aPairsCifFobFactorIsItsMedianWhenItHasEnoughCells() {
     // Six cells both sides report, CIF/FOB 1.05 1.06 1.08 1.10 1.12 1.20: median (1.08 + 1.10)
     // / 2 = 1.09. The KAZ pair has one cell only: the default 1.10.
