@@ -64,6 +64,17 @@ class CliIT {
             + "of gacc; its options: mapping, encoding, flow, period");
     assertOneLineError(runJob("input.comtrade=a.csv\nwarehouse=wh\nquality.max-reject-ratio=5%\n"),
         2, "Invalid quality.max-reject-ratio in ");
+    // A mapping that puts text into a number field: named now, not a failure of every record.
+    csv("text-value.properties", "source = declarations\ncolumn.n = N\ncolumn.d = D\n"
+        + "column.c = C\ncolumn.v = V\nkey = n\nfield.period = month(d, 'dd.MM.yyyy')\n"
+        + "field.flow = 'import'\nfield.reporter_iso3 = 'RUS'\nfield.partner_iso3 = 'CHN'\n"
+        + "field.hs_code = hs_code(c)\nfield.value_orig = text(v)\n"
+        + "field.currency_orig = 'USD'\n");
+    assertOneLineError(runJob("input.declarations=a.csv\ninput.declarations.mapping="
+            + "text-value.properties\nwarehouse=wh\n"), 2, "Invalid input in "
+            + dir.resolve("job.properties") + ": Invalid mapping " + dir.resolve(
+                "text-value.properties") + ": field.value_orig: text(v) gives [text], but "
+            + "value_orig needs a number: use decimal(column) or kg(...)");
     assertOneLineError(runJob("input.comtrade=a.csv\ninput.comext=.\nwarehouse=wh\n"), 2,
         "Invalid input in " + dir.resolve("job.properties") + ": file:" + dir.resolve("a.csv")
             + " is given as input.comext and as input.comtrade; a file is of one source, "

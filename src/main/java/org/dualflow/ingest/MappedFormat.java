@@ -130,6 +130,65 @@ public final class MappedFormat implements SourceFormat {
     a.forEach(MappedFormat::check);
   }
 
+  /** What a converter gives: a number, a month, a year or text. */
+  enum Kind { NUMBER, MONTH, YEAR, TEXT }
+
+  /** Fields that hold numbers, and the period, which holds a month or a year. */
+  private static final Set<String> NUMBER_FIELDS = Set.of("value_orig", "value_usd", "net_kg",
+      "qty");
+
+  /**
+   * Checks, when the mapping is read, that a field is made of what it holds: a number field
+   * of decimal() or kg(), the period of month() or year(), every other field of text. A
+   * mapping that puts text into a number field is a mistake to name now, not a failure of every
+   * record later.
+   *
+   * @throws IllegalArgumentException saying what the field gets and what it needs
+   */
+  static void checkType(String field, Expr e) {
+    Set<Kind> gives = kinds(e);
+    Set<Kind> allowed = NUMBER_FIELDS.contains(field) ? Set.of(Kind.NUMBER)
+        : field.equals("period") ? Set.of(Kind.MONTH, Kind.YEAR) : Set.of(Kind.TEXT);
+    if (!allowed.containsAll(gives)) {
+      String need = NUMBER_FIELDS.contains(field) ? "a number: use decimal(column) or kg(...)"
+          : field.equals("period") ? "a month or a year: use month(column, 'pattern') or "
+              + "year(column, 'pattern')" : "text";
+      throw new IllegalArgumentException(e + " gives " + gives.stream().map(k -> k.name()
+          .toLowerCase(Locale.ROOT)).sorted().toList() + ", but " + field + " needs " + need);
+    }
+  }
+
+  /** The kinds of value an expression may give. */
+  private static Set<Kind> kinds(Expr e) {
+    if (e.literal() != null) {
+      return Set.of(isNumber(e.literal()) ? Kind.NUMBER : Kind.TEXT);
+    }
+    if (e.column() != null) {
+      return Set.of(Kind.TEXT);
+    }
+    return switch (e.function()) {
+      case "decimal", "kg" -> Set.of(Kind.NUMBER);
+      case "month", "filename_month" -> Set.of(Kind.MONTH);
+      case "year", "filename_year" -> Set.of(Kind.YEAR);
+      case "first" -> {
+        Set<Kind> all = java.util.EnumSet.noneOf(Kind.class);
+        e.args().forEach(x -> all.addAll(kinds(x)));
+        yield all;
+      }
+      case "when_absent" -> kinds(e.args().get(1));
+      default -> Set.of(Kind.TEXT);
+    };
+  }
+
+  private static boolean isNumber(String s) {
+    try {
+      new BigDecimal(s.trim());
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
   private static boolean isOption(Expr e) {
     return "option".equals(e.function());
   }

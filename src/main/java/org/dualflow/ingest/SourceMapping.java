@@ -138,6 +138,7 @@ public final class SourceMapping implements Serializable {
         try {
           Expr expr = Expr.parse(value);
           MappedFormat.check(expr);
+          MappedFormat.checkType(field, expr);
           fields.put(field, expr);
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException("Invalid mapping " + where + ": field." + field
