@@ -264,4 +264,29 @@ class EndToEndIT {
     assertThat(typo.errorLines()).singleElement().asString()
         .startsWith("dualflow: Invalid query: [PARSE_SYNTAX_ERROR]");
   }
+
+  @Test
+  void theSameInputInAZipArchiveGivesTheSameTotals(@TempDir Path dir) throws Exception {
+    Path zip = dir.resolve("input.zip");
+    try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+      for (String name : List.of("a.csv", "b.csv.gz")) {
+        out.putNextEntry(new java.util.zip.ZipEntry("comtrade/" + name));
+        out.write(Files.readAllBytes(work.resolve("input").resolve(name)));
+        out.closeEntry();
+      }
+    }
+    Files.writeString(dir.resolve("job.properties"), "input.comtrade=input.zip\nwarehouse=wh\n"
+        + "lists=chpl\n" + NO_GATE);
+    Launcher.Result zipped = InProcess.run(dir, "run", "job.properties");
+    assertThat(zipped.exitCode()).as(zipped.stderr()).isZero();
+    assertThat(WarehouseSnapshot.of(dir.resolve("wh")).get("flows_monthly"))
+        .isEqualTo(WarehouseSnapshot.of(work.resolve("wh")).get("flows_monthly"));
+    // The rejected lines were read again from the archive, text and all.
+    Row overflow = SparkTestSession.get().read()
+        .schema(TableSchema.load("rejected_records").schema())
+        .parquet(dir.resolve("wh/rejected_records").toString()).where("source_line = 17")
+        .first();
+    assertThat(overflow.<String>getAs("source_file")).endsWith("input.zip!/comtrade/a.csv");
+    assertThat(overflow.<String>getAs("raw_line")).isEqualTo(A.get(15));
+  }
 }

@@ -20,7 +20,12 @@ import org.apache.hadoop.fs.Path;
 public final class InputDiscovery {
 
   private static final java.util.regex.Pattern DATA_FILE = java.util.regex.Pattern.compile(
-      "(?i).*(\\.(csv|dat|txt|tsv)(\\.gz)?|\\.gz)");
+      "(?i).*(\\.(csv|dat|txt|tsv)(\\.gz)?|\\.gz|\\.zip)");
+  private static final java.util.regex.Pattern ZIP = java.util.regex.Pattern.compile(
+      "(?i).*\\.zip");
+
+  /** What separates an archive's URI from the name of a file in it, as in a jar URL. */
+  public static final String IN_ARCHIVE = "!/";
   /** The notes a download folder carries beside its data (README.txt, LICENSE.txt). */
   private static final java.util.regex.Pattern DOCUMENT = java.util.regex.Pattern.compile(
       "(?i)(readme|notes?|licen[cs]e|changelog|changes|copying|metadata)([._ -].*)?\\.txt");
@@ -84,12 +89,51 @@ public final class InputDiscovery {
           throw new InputFileException("Cannot read " + uri + ": permission denied; make it "
               + "readable (chmod a+r) or copy it elsewhere");
         }
-        out.add(new Ingest.InputRef(source, uri, s.getLen()));
+        if (ZIP.matcher(s.getPath().getName()).matches()) {
+          out.addAll(entries(source, fs, s));
+        } else {
+          out.add(new Ingest.InputRef(source, uri, s.getLen()));
+        }
       }
       out.sort(Comparator.comparing(Ingest.InputRef::uri));
       return out;
     } catch (IOException e) {
       throw new InputFileException("Cannot list " + location + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The data files in a zip archive, each an input of its own ({@code archive.zip!/name.csv}),
+   * read straight from the archive, never unpacked to disk. Folders and notes in it are
+   * passed over; an archive without data files is refused.
+   */
+  private static List<Ingest.InputRef> entries(String source, FileSystem fs, FileStatus zip)
+      throws IOException {
+    String uri = zip.getPath().toString();
+    List<Ingest.InputRef> out = new ArrayList<>();
+    try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(
+        fs.open(zip.getPath()))) {
+      for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        String name = e.getName();
+        String base = name.substring(name.lastIndexOf('/') + 1);
+        if (e.isDirectory() || base.startsWith(".") || base.startsWith("_")
+            || name.contains("__MACOSX") || ZIP.matcher(base).matches()
+            || !DATA_FILE.matcher(base).matches() || DOCUMENT.matcher(base).matches()) {
+          continue;
+        }
+        // An entry's size is known for certain only once it is read (archives written as a
+        // stream put it after the data): the manifest cites the file's own size.
+        long size = in.transferTo(java.io.OutputStream.nullOutputStream());
+        out.add(new Ingest.InputRef(source, uri + IN_ARCHIVE + name, size));
+      }
+    } catch (java.util.zip.ZipException e) {
+      throw new InputFileException("Cannot read " + uri + ": it is not a readable zip archive ("
+          + e.getMessage() + "); download it again", e);
+    }
+    if (out.isEmpty()) {
+      throw new InputFileException("Cannot read " + uri + ": the archive holds no .csv, .dat, "
+          + ".txt, .tsv or .gz file");
+    }
+    return out;
   }
 }

@@ -74,9 +74,11 @@ public final class InputFile implements Closeable {
     try {
       Configuration conf = new Configuration(false);
       hadoopConf.forEach(conf::set);
-      Path path = new Path(uri);
+      int inArchive = uri.indexOf(InputDiscovery.IN_ARCHIVE);
+      Path path = new Path(inArchive < 0 ? uri : uri.substring(0, inArchive));
       FileSystem fs = path.getFileSystem(conf);
-      InputStream raw = fs.open(path);
+      InputStream raw = inArchive < 0 ? fs.open(path) : entry(fs.open(path), uri,
+          uri.substring(inArchive + InputDiscovery.IN_ARCHIVE.length()));
       DigestInputStream digesting = new DigestInputStream(raw, MessageDigest.getInstance("SHA-256"));
       BufferedInputStream buffered = new BufferedInputStream(digesting, 1 << 16);
       buffered.mark(2);
@@ -112,6 +114,23 @@ public final class InputFile implements Closeable {
     } catch (IOException e) {
       throw new InputFileException(describe(uri, e), e);
     }
+  }
+
+  /**
+   * A file inside a zip archive, streamed from the archive: its bytes, uncompressed, are what
+   * the digest and the reading see.
+   */
+  private static InputStream entry(InputStream archive, String uri, String name)
+      throws IOException {
+    java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(archive);
+    for (java.util.zip.ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+      if (e.getName().equals(name)) {
+        return zip;
+      }
+    }
+    zip.close();
+    throw new InputFileException("Cannot read " + uri + ": the archive has no file " + name
+        + " any more; list the input again");
   }
 
   /**

@@ -34,4 +34,29 @@ class InputDiscoveryTest {
     assertThat(names("comtrade", dir.resolve("*.dat").toString()))
         .containsExactly("full202101.dat");
   }
+
+  @Test
+  void aZipArchiveGivesTheDataFilesInItEachAnInputOfItsOwn(@TempDir Path dir) throws Exception {
+    Path zip = dir.resolve("comtrade.zip");
+    try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+      for (String name : List.of("2023/", "2023/CHN.csv", "2023/KAZ.txt", "README.txt",
+          "__MACOSX/2023/._CHN.csv", "notes.md")) {
+        out.putNextEntry(new java.util.zip.ZipEntry(name));
+        if (!name.endsWith("/")) {
+          out.write("freqCode\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        out.closeEntry();
+      }
+    }
+    List<Ingest.InputRef> refs = InputDiscovery.expand("comtrade", dir.toString(),
+        new Configuration());
+    assertThat(refs).extracting(Ingest.InputRef::uri).containsExactly(
+        "file:" + zip + "!/2023/CHN.csv", "file:" + zip + "!/2023/KAZ.txt");
+    assertThat(refs.get(0).sizeBytes()).isEqualTo(9);
+    // Read from the archive as it is.
+    try (InputFile f = InputFile.open(refs.get(1).uri(), "UTF-8", ',', java.util.Map.of())) {
+      assertThat(f.records().next()).isTrue();
+      assertThat(f.records().field(0)).isEqualTo("freqCode");
+    }
+  }
 }

@@ -46,8 +46,12 @@ class MappedFormatTest {
   /** Reads a file as a run would (without Spark): every record row, then the file row. */
   static List<Row> read(Path file, SourceFormat format) throws IOException {
     // As input discovery names files: a Hadoop path, not a percent-encoded URI.
-    String uri = "file:" + file.toAbsolutePath();
-    Ingest.InputRef ref = new Ingest.InputRef(format.name(), uri, Files.size(file));
+    return readUri("file:" + file.toAbsolutePath(), Files.size(file), format);
+  }
+
+  /** Reads a file named as input discovery names it (a file in an archive too). */
+  static List<Row> readUri(String uri, long size, SourceFormat format) throws IOException {
+    Ingest.InputRef ref = new Ingest.InputRef(format.name(), uri, size);
     Ingest.checkHeader(ref, format, Map.of());
     List<Row> rows = new ArrayList<>();
     var it = new Ingest.FileRows(ref, format,
