@@ -20,9 +20,11 @@ import org.apache.hadoop.fs.Path;
 public final class InputDiscovery {
 
   private static final java.util.regex.Pattern DATA_FILE = java.util.regex.Pattern.compile(
-      "(?i).*(\\.(csv|dat|txt|tsv)(\\.gz)?|\\.gz|\\.zip)");
+      "(?i).*(\\.(csv|dat|txt|tsv)(\\.gz)?|\\.gz|\\.zip|\\.7z)");
   private static final java.util.regex.Pattern ZIP = java.util.regex.Pattern.compile(
       "(?i).*\\.zip");
+  private static final java.util.regex.Pattern SEVEN_Z = java.util.regex.Pattern.compile(
+      "(?i).*\\.7z");
 
   /** What separates an archive's URI from the name of a file in it, as in a jar URL. */
   public static final String IN_ARCHIVE = "!/";
@@ -91,6 +93,8 @@ public final class InputDiscovery {
         }
         if (ZIP.matcher(s.getPath().getName()).matches()) {
           out.addAll(entries(source, fs, s));
+        } else if (SEVEN_Z.matcher(s.getPath().getName()).matches()) {
+          out.addAll(sevenZipEntries(source, s));
         } else {
           out.add(new Ingest.InputRef(source, uri, s.getLen()));
         }
@@ -115,10 +119,7 @@ public final class InputDiscovery {
         fs.open(zip.getPath()))) {
       for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
         String name = e.getName();
-        String base = name.substring(name.lastIndexOf('/') + 1);
-        if (e.isDirectory() || base.startsWith(".") || base.startsWith("_")
-            || name.contains("__MACOSX") || ZIP.matcher(base).matches()
-            || !DATA_FILE.matcher(base).matches() || DOCUMENT.matcher(base).matches()) {
+        if (!isDataEntry(name, e.isDirectory())) {
           continue;
         }
         // An entry's size is known for certain only once it is read (archives written as a
@@ -130,10 +131,43 @@ public final class InputDiscovery {
       throw new InputFileException("Cannot read " + uri + ": it is not a readable zip archive ("
           + e.getMessage() + "); download it again", e);
     }
+    return nonEmpty(uri, out);
+  }
+
+  private static List<Ingest.InputRef> nonEmpty(String uri, List<Ingest.InputRef> out) {
     if (out.isEmpty()) {
       throw new InputFileException("Cannot read " + uri + ": the archive holds no .csv, .dat, "
           + ".txt, .tsv or .gz file");
     }
     return out;
+  }
+
+  /** True for a file in an archive worth reading: data, not folders, notes or system files. */
+  private static boolean isDataEntry(String name, boolean directory) {
+    String base = name.substring(name.lastIndexOf('/') + 1);
+    return !directory && !base.startsWith(".") && !base.startsWith("_")
+        && !name.contains("__MACOSX") && !ZIP.matcher(base).matches()
+        && !SEVEN_Z.matcher(base).matches() && DATA_FILE.matcher(base).matches()
+        && !DOCUMENT.matcher(base).matches();
+  }
+
+  /**
+   * The data files in a 7z archive, as for zip. A 7z archive is read by seeking, so it must be
+   * on a local disk (Eurostat's bulk files come so: {@code full202401.7z}).
+   */
+  private static List<Ingest.InputRef> sevenZipEntries(String source, FileStatus archive)
+      throws IOException {
+    String uri = archive.getPath().toString();
+    List<Ingest.InputRef> out = new ArrayList<>();
+    try (org.apache.commons.compress.archivers.sevenz.SevenZFile sevenZ =
+        InputFile.openSevenZip(uri)) {
+      for (org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry e
+          : sevenZ.getEntries()) {
+        if (isDataEntry(e.getName(), e.isDirectory())) {
+          out.add(new Ingest.InputRef(source, uri + IN_ARCHIVE + e.getName(), e.getSize()));
+        }
+      }
+    }
+    return nonEmpty(uri, out);
   }
 }

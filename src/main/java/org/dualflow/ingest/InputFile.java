@@ -77,8 +77,12 @@ public final class InputFile implements Closeable {
       int inArchive = uri.indexOf(InputDiscovery.IN_ARCHIVE);
       Path path = new Path(inArchive < 0 ? uri : uri.substring(0, inArchive));
       FileSystem fs = path.getFileSystem(conf);
-      InputStream raw = inArchive < 0 ? fs.open(path) : entry(fs.open(path), uri,
-          uri.substring(inArchive + InputDiscovery.IN_ARCHIVE.length()));
+      String member = inArchive < 0 ? null
+          : uri.substring(inArchive + InputDiscovery.IN_ARCHIVE.length());
+      InputStream raw = member == null ? fs.open(path)
+          : path.getName().toLowerCase(java.util.Locale.ROOT).endsWith(".7z")
+              ? sevenZipEntry(uri.substring(0, inArchive), uri, member)
+              : entry(fs.open(path), uri, member);
       DigestInputStream digesting = new DigestInputStream(raw, MessageDigest.getInstance("SHA-256"));
       BufferedInputStream buffered = new BufferedInputStream(digesting, 1 << 16);
       buffered.mark(2);
@@ -129,6 +133,53 @@ public final class InputFile implements Closeable {
       }
     }
     zip.close();
+    throw new InputFileException("Cannot read " + uri + ": the archive has no file " + name
+        + " any more; list the input again");
+  }
+
+  /**
+   * Opens a 7z archive, which is read by seeking: from a local disk only.
+   *
+   * @throws InputFileException for an archive elsewhere, or not a 7z archive
+   */
+  static org.apache.commons.compress.archivers.sevenz.SevenZFile openSevenZip(String uri)
+      throws IOException {
+    Path path = new Path(uri);
+    String scheme = path.toUri().getScheme();
+    if (scheme != null && !scheme.equals("file")) {
+      throw new InputFileException("Cannot read " + uri + ": a 7z archive is read by seeking, "
+          + "so it must be on a local disk; copy it there or unpack it");
+    }
+    try {
+      return org.apache.commons.compress.archivers.sevenz.SevenZFile.builder()
+          .setFile(new java.io.File(path.toUri().getPath())).get();
+    } catch (IOException e) {
+      throw new InputFileException("Cannot read " + uri + ": it is not a readable 7z archive ("
+          + e.getMessage() + "); download it again", e);
+    }
+  }
+
+  /** A file in a 7z archive; closing the stream closes the archive. */
+  private static InputStream sevenZipEntry(String archiveUri, String uri, String name)
+      throws IOException {
+    org.apache.commons.compress.archivers.sevenz.SevenZFile sevenZ = openSevenZip(archiveUri);
+    for (org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry e
+        : sevenZ.getEntries()) {
+      if (e.getName().equals(name)) {
+        InputStream in = sevenZ.getInputStream(e);
+        return new java.io.FilterInputStream(in) {
+          @Override
+          public void close() throws IOException {
+            try {
+              super.close();
+            } finally {
+              sevenZ.close();
+            }
+          }
+        };
+      }
+    }
+    sevenZ.close();
     throw new InputFileException("Cannot read " + uri + ": the archive has no file " + name
         + " any more; list the input again");
   }

@@ -141,4 +141,28 @@ class ComextLayoutsTest {
     assertThat(rows.get(0).<String>getAs("record_id"))
         .isNotEqualTo(rows.get(1).<String>getAs("record_id"));
   }
+
+  @Test
+  void aBulkFileIn7zAsEurostatShipsItGivesTheSameTotals(@org.junit.jupiter.api.io.TempDir
+      Path dir) throws Exception {
+    Path dat = FIXTURES.resolve("full202101.dat");
+    Path archive = dir.resolve("full202101.7z");
+    try (var out = new org.apache.commons.compress.archivers.sevenz.SevenZOutputFile(
+        archive.toFile())) {
+      out.putArchiveEntry(out.createArchiveEntry(dat.toFile(), "full202101.dat"));
+      out.write(Files.readAllBytes(dat));
+      out.closeArchiveEntry();
+    }
+    Ingest.InputRef entry = InputDiscovery.expand("comext", dir.toString(),
+        new org.apache.hadoop.conf.Configuration()).get(0);
+    assertThat(entry.uri()).isEqualTo("file:" + archive + "!/full202101.dat");
+    assertThat(entry.sizeBytes()).isEqualTo(Files.size(dat));
+    List<Row> rows = MappedFormatTest.readUri(entry.uri(), entry.sizeBytes(),
+        MappedFormatTest.format("comext", Map.of())).stream()
+        .filter(r -> !"file".equals(r.getAs("row_status"))).toList();
+    assertThat(countableUsd(rows, "DEU", "RUS")).isEqualByComparingTo(
+        usd(2_000_000, EUR_2021_01).add(usd(85_525, EUR_2021_01)));
+    assertThat(countableUsd(rows, "NLD", "RUS")).isEqualByComparingTo(
+        usd(20_788_379, EUR_2021_01));
+  }
 }
