@@ -417,6 +417,8 @@ public final class MappedFormat implements SourceFormat {
     private final Map<String, String> matchedHeader;
     private final String file;
     private final String fileName;
+    /** Per decimal() call (its argument list, by identity), the file's number layout. */
+    private final Map<List<Expr>, NumberLayout> layouts = new java.util.IdentityHashMap<>();
     /** Per totals column: whether a total row and whether another row was seen. */
     private final Map<String, boolean[]> totalsSeen = new HashMap<>();
     private CsvRecordReader record;
@@ -889,17 +891,19 @@ public final class MappedFormat implements SourceFormat {
       return o == null ? null : o.toString().trim();
     }
 
-    /** The number layout a decimal() call names, itself or through a job option. */
+    /**
+     * The number layout a decimal() call names, itself or through a job option: decided once
+     * per file (auto goes by the file's delimiter), not per record.
+     */
     private NumberLayout numberLayout(List<Expr> a) {
-      if (a.size() < 2) {
-        return NUMBER_LAYOUTS.computeIfAbsent("1234.5", NumberLayout::of);
-      }
-      String name = isOption(a.get(1)) ? options.get(a.get(1).args().get(0).literal())
-          : a.get(1).literal();
-      if (name.equals("auto")) {
-        name = NumberLayout.forDelimiter(record.delimiter());
-      }
-      return NUMBER_LAYOUTS.computeIfAbsent(name, NumberLayout::of);
+      return layouts.computeIfAbsent(a, x -> {
+        String name = x.size() < 2 ? "1234.5" : isOption(x.get(1))
+            ? options.get(x.get(1).args().get(0).literal()) : x.get(1).literal();
+        if (name.equals("auto")) {
+          name = NumberLayout.forDelimiter(record.delimiter());
+        }
+        return NUMBER_LAYOUTS.computeIfAbsent(name, NumberLayout::of);
+      });
     }
 
     private String literal(List<Expr> args, int i) {

@@ -28,6 +28,10 @@ public final class Rejection extends Exception {
   public static final String DUPLICATE = "duplicate";
   public static final String CONFLICTING_DUPLICATE = "conflicting_duplicate";
 
+  /** Reasons that are no defect of a file: never held against it by the quality gate. */
+  public static final java.util.Set<String> BY_DESIGN = java.util.Set.of(DUPLICATE,
+      CONFLICTING_DUPLICATE, AGGREGATE_AREA, CONFIDENTIAL_CODE);
+
   private final String code;
 
   public Rejection(String code, String reason) {

@@ -53,8 +53,8 @@ public record FileStats(Ingest.InputRef input, String sha256, long read, long ac
    * reporter withheld.
    */
   public long rejectedByDesign() {
-    return duplicates() + byReason.getOrDefault(Rejection.AGGREGATE_AREA, 0L)
-        + byReason.getOrDefault(Rejection.CONFIDENTIAL_CODE, 0L);
+    return byReason.entrySet().stream().filter(e -> Rejection.BY_DESIGN.contains(e.getKey()))
+        .mapToLong(Map.Entry::getValue).sum();
   }
 
   /**
@@ -83,10 +83,7 @@ public record FileStats(Ingest.InputRef input, String sha256, long read, long ac
    */
   public List<Map.Entry<String, Long>> topReasons(int n) {
     return byReason.entrySet().stream()
-        .filter(e -> !e.getKey().equals(Rejection.DUPLICATE)
-            && !e.getKey().equals(Rejection.CONFLICTING_DUPLICATE)
-            && !e.getKey().equals(Rejection.AGGREGATE_AREA)
-            && !e.getKey().equals(Rejection.CONFIDENTIAL_CODE))
+        .filter(e -> !Rejection.BY_DESIGN.contains(e.getKey()))
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed()
             .thenComparing(Map.Entry.comparingByKey()))
         .limit(n).toList();

@@ -2,7 +2,6 @@ package org.dualflow.pipeline;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +54,7 @@ public final class Inspect {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("Invalid --source " + source + ": " + e.getMessage());
     }
-    Map<String, String> hadoop = hadoopSettings();
+    Map<String, String> hadoop = SparkSettings.hadoopSettings();
     List<Result> out = new ArrayList<>();
     for (String location : locations) {
       List<Ingest.InputRef> files;
@@ -116,11 +115,5 @@ public final class Inspect {
       }
     }
     return null;
-  }
-
-  private static Map<String, String> hadoopSettings() {
-    Map<String, String> settings = new HashMap<>();
-    SparkSettings.hadoopConf().forEach(e -> settings.put(e.getKey(), e.getValue()));
-    return settings;
   }
 }

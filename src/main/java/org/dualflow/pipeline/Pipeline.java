@@ -4,7 +4,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,8 +81,7 @@ public final class Pipeline {
     }
     Configuration hadoop = SparkSettings.hadoopConf();
     List<Ingest.InputRef> inputs = inputs(config, hadoop);
-    Map<String, String> hadoopSettings = new HashMap<>();
-    hadoop.forEach(e -> hadoopSettings.put(e.getKey(), e.getValue()));
+    Map<String, String> hadoopSettings = SparkSettings.hadoopSettings();
     for (Ingest.InputRef in : inputs) {
       try {
         Ingest.checkHeader(in, formats.get(in.source()), hadoopSettings);

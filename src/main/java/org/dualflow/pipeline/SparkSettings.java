@@ -50,6 +50,13 @@ public final class SparkSettings {
     return conf;
   }
 
+  /** {@link #hadoopConf()} as a map, as the readers take it to the executors. */
+  public static Map<String, String> hadoopSettings() {
+    Map<String, String> settings = new HashMap<>();
+    hadoopConf().forEach(e -> settings.put(e.getKey(), e.getValue()));
+    return settings;
+  }
+
   /** The session, configured by spark-submit, with {@link #DEFAULTS} where unset. */
   public static SparkSession session(String appName) {
     SparkConf conf = new SparkConf().setIfMissing("spark.app.name", appName);
