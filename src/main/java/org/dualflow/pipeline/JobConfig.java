@@ -182,20 +182,7 @@ public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, 
     for (JobKey k : JobKey.values()) {
       origins.put(k.key(), where.apply(k));
     }
-    org.dualflow.analytics.AnalyticsSettings analytics;
-    try {
-      Periods baseline = Periods.parse(settings.get(JobKey.ANALYTICS_BASELINE.key()));
-      if (baseline.from() == null) {
-        throw new IllegalArgumentException("the baseline needs a month range");
-      }
-      analytics = org.dualflow.analytics.AnalyticsSettings.of(baseline, java.util.Arrays.stream(
-              settings.get(JobKey.ANALYTICS_SOURCE_PRIORITY.key()).split(","))
-              .map(String::trim).filter(x -> !x.isEmpty()).toList(),
-          Double.parseDouble(settings.get(JobKey.ANALYTICS_TRANSIT_THRESHOLD.key())));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("Invalid analytics settings in " + origin + ": " + e.getMessage()
-          + " (analytics.baseline like 2021-03..2022-02, analytics.transit-threshold like 2)");
-    }
+    org.dualflow.analytics.AnalyticsSettings analytics = analyticsSettings(settings, where);
     if (!List.of("true", "false").contains(settings.get(JobKey.ANALYTICS_ENABLED.key()))) {
       throw new ConfigException("Invalid analytics.enabled in " + where.apply(
           JobKey.ANALYTICS_ENABLED) + ": '" + settings.get(JobKey.ANALYTICS_ENABLED.key())
@@ -259,5 +246,96 @@ public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, 
       return Path.of(System.getProperty("user.home")).resolve(value.substring(2)).toString();
     }
     return base.resolve(value).normalize().toString();
+  }
+
+  /** The analytics settings, each checked with a message naming its key and the fix. */
+  private static org.dualflow.analytics.AnalyticsSettings analyticsSettings(
+      Map<String, String> settings, java.util.function.Function<JobKey, String> where) {
+    Periods baseline = monthRange(settings, where, JobKey.ANALYTICS_BASELINE);
+    List<String> priority = commaList(settings.get(JobKey.ANALYTICS_SOURCE_PRIORITY.key()));
+    double threshold = number(settings, where, JobKey.ANALYTICS_TRANSIT_THRESHOLD, 1, 1000,
+        "like 2");
+    double coverage = number(settings, where, JobKey.ANALYTICS_MIN_COVERAGE, 0, 1, "like 0.75");
+    String persistence = settings.get(JobKey.ANALYTICS_TRANSIT_PERSISTENCE.key());
+    java.util.regex.Matcher nOfM = java.util.regex.Pattern.compile("(\\d+)/(\\d+)")
+        .matcher(persistence);
+    if (!nOfM.matches() || Integer.parseInt(nOfM.group(1)) < 1
+        || Integer.parseInt(nOfM.group(1)) > Integer.parseInt(nOfM.group(2))) {
+      throw new ConfigException("Invalid analytics.transit-persistence in "
+          + where.apply(JobKey.ANALYTICS_TRANSIT_PERSISTENCE) + ": '" + persistence
+          + "'; use N/M with 1 <= N <= M, like 3/4");
+    }
+    double minValue = number(settings, where, JobKey.ANALYTICS_TRANSIT_MIN_VALUE, 0, 1e15,
+        "like 10000");
+    List<String> groups = commaList(settings.get(JobKey.ANALYTICS_ORIGIN_GROUPS.key()));
+    if (groups.isEmpty()) {
+      throw new ConfigException("Invalid analytics.origin-groups in "
+          + where.apply(JobKey.ANALYTICS_ORIGIN_GROUPS)
+          + ": empty; name country groups like greater_china,sanctioning_coalition");
+    }
+    Periods factorWindow = settings.get(JobKey.ANALYTICS_CIF_FOB_WINDOW.key()).equals("baseline")
+        ? baseline : monthRange(settings, where, JobKey.ANALYTICS_CIF_FOB_WINDOW);
+    String range = settings.get(JobKey.ANALYTICS_CIF_FOB_RANGE.key());
+    String[] bounds = range.split("\\.\\.", -1);
+    double min;
+    double max;
+    try {
+      min = Double.parseDouble(bounds[0]);
+      max = Double.parseDouble(bounds[bounds.length - 1]);
+    } catch (NumberFormatException e) {
+      min = Double.NaN;
+      max = Double.NaN;
+    }
+    if (bounds.length != 2 || !(min >= 1.0) || !(max >= min) || max > 3) {
+      throw new ConfigException("Invalid analytics.cif-fob-range in "
+          + where.apply(JobKey.ANALYTICS_CIF_FOB_RANGE) + ": '" + range
+          + "'; use MIN..MAX with 1 <= MIN <= MAX <= 3, like 1.0..1.2");
+    }
+    return org.dualflow.analytics.AnalyticsSettings.of(baseline, priority, threshold)
+        .withCoverage(coverage)
+        .withTransit(Integer.parseInt(nOfM.group(1)), Integer.parseInt(nOfM.group(2)),
+            java.math.BigDecimal.valueOf(minValue), groups)
+        .withFactor(factorWindow, min, max);
+  }
+
+  private static List<String> commaList(String value) {
+    return Arrays.stream(value.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+  }
+
+  private static Periods monthRange(Map<String, String> settings,
+      java.util.function.Function<JobKey, String> where, JobKey key) {
+    String value = settings.get(key.key());
+    try {
+      Periods p = Periods.parse(value);
+      if (p.from() != null) {
+        return p;
+      }
+    } catch (IllegalArgumentException e) {
+      // the message below says what is expected
+    }
+    throw new ConfigException("Invalid " + key.key() + " in " + where.apply(key) + ": '" + value
+        + "'; use a month range like 2021-03..2022-02");
+  }
+
+  private static double number(Map<String, String> settings,
+      java.util.function.Function<JobKey, String> where, JobKey key, double min, double max,
+      String example) {
+    String value = settings.get(key.key());
+    try {
+      double d = Double.parseDouble(value);
+      if (d >= min && d <= max) {
+        return d;
+      }
+    } catch (NumberFormatException e) {
+      // the message below says what is expected
+    }
+    throw new ConfigException("Invalid " + key.key() + " in " + where.apply(key) + ": '" + value
+        + "'; use a number from " + plain(min) + " to " + plain(max)
+        + ", " + example);
+  }
+
+  /** A bound as plain decimal text, for messages. */
+  private static String plain(double d) {
+    return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
   }
 }

@@ -29,8 +29,23 @@ public enum JobKey {
   ANALYTICS_SOURCE_PRIORITY("analytics.source-priority", "comtrade,gacc,comext,declarations",
       false, "Which source the analytics use when several report the same side of a flow"),
   ANALYTICS_TRANSIT_THRESHOLD("analytics.transit-threshold", "2", false,
-      "Times its baseline a hub's imports from greater China and exports to Russia must both "
-          + "reach to be flagged"),
+      "Times its baseline a hub's imports from the origin group and exports to Russia must "
+          + "both reach in a month to count as risen"),
+  ANALYTICS_MIN_COVERAGE("analytics.min-coverage", "0.75", false,
+      "Share (0-1) of the baseline window's months that must be covered (reported monthly by "
+          + "a side of every pair) for a baseline; below it the baseline is null"),
+  ANALYTICS_TRANSIT_PERSISTENCE("analytics.transit-persistence", "3/4", false,
+      "N/M: a re-export signal needs N of the latest M covered months risen"),
+  ANALYTICS_TRANSIT_MIN_VALUE("analytics.transit-min-value-usd", "10000", false,
+      "Value (US dollars) both series of a hub's HS6-month must reach to count as risen"),
+  ANALYTICS_ORIGIN_GROUPS("analytics.origin-groups", "greater_china,sanctioning_coalition",
+      false, "Country groups (country-groups.csv) whose exports to the hubs transit_signals "
+          + "follows; comma-separated"),
+  ANALYTICS_CIF_FOB_WINDOW("analytics.cif-fob-window", "baseline", false,
+      "Months the CIF/FOB factors are estimated over, like 2021-03..2022-02; baseline = the "
+          + "baseline window"),
+  ANALYTICS_CIF_FOB_RANGE("analytics.cif-fob-range", "1.0..1.2", false,
+      "Smallest and largest CIF/FOB factor an estimate may give, like 1.0..1.2"),
   CATALOG_REGISTER("catalog.register", "auto", false,
       "Register every table in the Spark catalog after publishing: auto (when the session has "
           + "a Hive metastore), true or false"),

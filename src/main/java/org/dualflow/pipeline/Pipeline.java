@@ -65,6 +65,14 @@ public final class Pipeline {
    */
   public static PreparedRun prepare(JobConfig config) {
     ReferenceData reference = ReferenceData.load(new ReferenceFiles(config.referenceDir()));
+    for (String group : config.analytics().originGroups()) {
+      if (!reference.groups().all().containsKey(group)) {
+        throw new ConfigException("Invalid analytics.origin-groups in "
+            + config.origin(JobKey.ANALYTICS_ORIGIN_GROUPS) + ": '" + group
+            + "' is not a group of country-groups.csv; groups: "
+            + String.join(", ", reference.groups().all().keySet()));
+      }
+    }
     Map<String, List<CodeListEntry>> lists;
     try {
       lists = reference.codeLists().select(config.lists());

@@ -61,6 +61,34 @@ class JobConfigTest {
   }
 
   @Test
+  void analyticsSettingsHaveDefaultsAndEachMistakeNamesItsKey() throws IOException {
+    Path file = job("input.comtrade=a.csv\nwarehouse=wh\n");
+    var a = JobConfig.load(file, List.of(), dir).analytics();
+    assertThat(a.minCoveredMonths(a.baseline())).isEqualTo(9);
+    assertThat(List.of(a.persistMonths(), a.persistOf())).containsExactly(3, 4);
+    assertThat(a.originGroups()).containsExactly("greater_china", "sanctioning_coalition");
+    assertThat(a.factorWindow()).isEqualTo(a.baseline());
+    assertThat(List.of(a.factorMin(), a.factorMax())).containsExactly(1.0, 1.2);
+    var set = JobConfig.load(file, List.of("analytics.min-coverage=0.5",
+        "analytics.transit-persistence=2/3", "analytics.cif-fob-window=2019-01..2019-12",
+        "analytics.cif-fob-range=1..1.15"), dir).analytics();
+    assertThat(set.minCoveredMonths(set.baseline())).isEqualTo(6);
+    assertThat(List.of(set.persistMonths(), set.persistOf())).containsExactly(2, 3);
+    assertThat(set.factorWindow().months()).hasSize(12);
+    assertThat(set.factorMax()).isEqualTo(1.15);
+    assertThatThrownBy(() -> JobConfig.load(file, List.of("analytics.transit-persistence=5/4"),
+        dir)).hasMessage("Invalid analytics.transit-persistence in --set "
+            + "analytics.transit-persistence: '5/4'; use N/M with 1 <= N <= M, like 3/4");
+    assertThatThrownBy(() -> JobConfig.load(file, List.of("analytics.min-coverage=75%"), dir))
+        .hasMessage("Invalid analytics.min-coverage in --set analytics.min-coverage: '75%'; use "
+            + "a number from 0 to 1, like 0.75");
+    assertThatThrownBy(() -> JobConfig.load(file, List.of("analytics.cif-fob-range=0.9..1.2"),
+        dir)).hasMessageStartingWith("Invalid analytics.cif-fob-range in --set");
+    assertThatThrownBy(() -> JobConfig.load(file, List.of("analytics.baseline=2021"), dir))
+        .hasMessageStartingWith("Invalid analytics.baseline in --set analytics.baseline: '2021'");
+  }
+
+  @Test
   void anUnknownKeyIsNamedWithTheClosestKnownOne() throws IOException {
     Path file = job("input.comtrde=a.csv\nwarehouse=wh\n");
     assertThatThrownBy(() -> JobConfig.load(file, List.of(), dir))
