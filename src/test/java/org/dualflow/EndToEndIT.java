@@ -3,6 +3,7 @@ package org.dualflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -90,10 +91,39 @@ class EndToEndIT {
         .containsPattern("input/b\\.csv\\.gz\\s+comtrade\\s+2\\s+1\\s+1\\s+1\\s+0\\s+0\\.0%")
         .containsPattern("total \\(2 files\\)\\s+18\\s+12\\s+6\\s+1\\s+0")
         .contains("Tables written: trade_records 12, rejected_records 6, dual_use_flows 8, "
-            + "flows_monthly 6, corridor_monthly ")
+            + "flows_monthly 6, coverage 52, corridor_monthly ")
         .contains("quality_report 2, run_manifest 1");
     assertThat(run.stdout()).contains("Greater China's share of Russia's CHPL (2024-02) supply");
     assertThat(run.stderr()).doesNotContain("Exception");
+  }
+
+  @Test
+  void coverageSaysWhoReportedWhichMonthAndHow() {
+    // Four series (CHN exports, KAZ imports, KAZ exports, HKG re-exports) over the months from
+    // the first, 2021-12, to the last, December 2022 (KAZ's annual 2022 record spans its
+    // year): 4 x 13 = 52 rows.
+    Dataset<Row> coverage = table("coverage");
+    assertThat(coverage.count()).isEqualTo(52);
+    Map<String, String> got = new java.util.TreeMap<>();
+    coverage.where("period IN (DATE'2021-12-01', DATE'2022-02-01', DATE'2022-03-01')")
+        .collectAsList().forEach(r -> got.put(r.getAs("reporter_iso3") + " "
+            + r.getAs("flow") + " " + r.getAs("period"), r.getAs("status") + " "
+            + r.getAs("records") + " " + r.getAs("value_usd")));
+    // China, December 2021: lines 2-6, five records; countable only lines 2 and 3 (the 8542
+    // aggregate, the break-down and the World line are not): 1000.25 + 500.50 = 1500.75.
+    // February 2022: b.csv line 3, 77.70. March: nothing, so not reported, not zero.
+    assertThat(got).containsEntry("CHN export 2021-12-01", "monthly 5 1500.75")
+        .containsEntry("CHN export 2022-02-01", "monthly 1 77.70")
+        .containsEntry("CHN export 2022-03-01", "not_reported null null")
+        // Kazakhstan's exports: only the annual 2022 line 11, so each 2022 month is inside an
+        // annual figure; December 2021 is before it.
+        .containsEntry("KAZ export 2022-02-01", "annual_only null null")
+        .containsEntry("KAZ export 2021-12-01", "not_reported null null")
+        .containsEntry("KAZ import 2021-12-01", "not_reported null null");
+    Row annual = coverage.where("reporter_iso3 = 'KAZ' AND flow = 'export' "
+        + "AND period = DATE'2022-07-01'").first();
+    assertThat(annual.<Long>getAs("annual_records")).isEqualTo(1);
+    assertThat(annual.<BigDecimal>getAs("annual_value_usd")).isEqualByComparingTo("7000.00");
   }
 
   @Test

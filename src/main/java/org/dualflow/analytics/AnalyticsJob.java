@@ -10,9 +10,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * The analytics tables, all pure transformations of {@code flows_monthly} and
- * {@code dual_use_flows} (themselves pure transformations of the records) and the reference
- * data. They are computed over the whole warehouse, not the run's months alone: a baseline needs
+ * The analytics tables, all pure transformations of {@code flows_monthly},
+ * {@code dual_use_flows} and {@code trade_records} (for what was reported: the coverage) and
+ * the reference data. They are computed over the whole warehouse, not the run's months alone: a baseline needs
  * its window and a share its whole year, whatever months a run replaced.
  */
 public final class AnalyticsJob {
@@ -36,33 +36,41 @@ public final class AnalyticsJob {
   }
 
   /**
+   * @param tradeRecords {@code trade_records} of the whole warehouse: what was reported, for
+   *     the coverage
    * @return the tables; close them once written
    */
-  public static Tables tables(Dataset<Row> flowsMonthly,
-      Dataset<Row> dualUseFlows, org.dualflow.reference.ReferenceData reference,
+  public static Tables tables(Dataset<Row> flowsMonthly, Dataset<Row> dualUseFlows,
+      Dataset<Row> tradeRecords, org.dualflow.reference.ReferenceData reference,
       AnalyticsSettings settings) {
+    Dataset<Row> coverage = Coverage.from(tradeRecords).cache();
     Dataset<Row> cells = FlowViews.cells(flowsMonthly, settings.sourcePriority());
     Dataset<Row> fob = FlowViews.fobFlows(cells, FlowViews.cifFobFactors(cells, settings),
         settings).cache();
-    Dataset<Row> corridors = CorridorMonthly.from(fob, reference.corridors()).cache();
+    Dataset<Row> corridorCoverage = CorridorMonthly.coverage(fob, reference.corridors(),
+        coverage).cache();
+    Dataset<Row> corridors = CorridorMonthly.from(fob, reference.corridors(), corridorCoverage)
+        .cache();
     Map<String, Set<String>> supplierGroups = new LinkedHashMap<>();
     for (String g : new String[] {"eu27", "transit_hubs", "greater_china"}) {
       supplierGroups.put(g, reference.groups().members(g));
     }
+    Map<String, Set<String>> origins = new LinkedHashMap<>();
+    settings.originGroups().forEach(g -> origins.put(g, reference.groups().members(g)));
     Map<String, Dataset<Row>> out = new LinkedHashMap<>();
+    out.put("coverage", coverage);
     out.put("corridor_monthly", corridors);
     out.put("mirror_gaps", MirrorGaps.from(fob, settings));
-    out.put("baseline_change", BaselineChange.from(corridors, settings.baseline()));
-    out.put("supplier_share", SupplierShare.from(fob, supplierGroups));
+    out.put("baseline_change", BaselineChange.from(corridors, corridorCoverage, settings));
+    out.put("supplier_share", SupplierShare.from(fob, supplierGroups, coverage));
     out.put("transit_signals", TransitSignals.from(fob,
-        reference.groups().members("transit_hubs"), reference.groups().members("greater_china"),
-        DESTINATION, settings.baseline(), settings.transitThreshold()));
+        reference.groups().members("transit_hubs"), origins, DESTINATION, settings, coverage));
     out.put("unit_value_outliers", UnitValueOutliers.from(dualUseFlows, settings));
     // Both entity tables aggregate the firms of shipment-level records several ways: found once.
     Dataset<Row> roles = EntitySummary.roles(dualUseFlows.filter(col("shipper").isNotNull()
         .or(col("consignee").isNotNull()).or(col("manufacturer").isNotNull()))).cache();
     out.put("entity_summary", EntitySummary.summaryOfRoles(roles));
     out.put("entity_concentration", EntitySummary.concentrationOfRoles(roles));
-    return new Tables(out, List.of(fob, corridors, roles));
+    return new Tables(out, List.of(coverage, fob, corridorCoverage, corridors, roles));
   }
 }

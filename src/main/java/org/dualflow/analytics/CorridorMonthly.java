@@ -2,6 +2,7 @@ package org.dualflow.analytics;
 
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
@@ -51,7 +52,22 @@ public final class CorridorMonthly {
     return spark.createDataFrame(rows, PAIRS);
   }
 
-  public static Dataset<Row> from(Dataset<Row> fobFlows, Corridors corridors) {
+  /**
+   * Per corridor and month of the warehouse, whether it is covered: every expected pair of
+   * the corridor ({@link Coverage#expectedPairs}: it trades anywhere in the warehouse, or its
+   * exporter reports) is covered that month.
+   */
+  public static Dataset<Row> coverage(Dataset<Row> fobFlows, Corridors corridors,
+      Dataset<Row> coverage) {
+    return Coverage.ofPairSets(Coverage.expectedPairs(pairs(fobFlows.sparkSession(),
+        corridors), fobFlows, coverage), List.of("corridor_id"), coverage);
+  }
+
+  /**
+   * @param corridorCoverage {@link #coverage}
+   */
+  public static Dataset<Row> from(Dataset<Row> fobFlows, Corridors corridors,
+      Dataset<Row> corridorCoverage) {
     return fobFlows.join(broadcast(pairs(fobFlows.sparkSession(), corridors)),
             new String[] {"exporter_iso3", "importer_iso3"})
         .groupBy("period", "corridor_id", "corridor_family", "corridor_member", "list_id",
@@ -63,6 +79,9 @@ public final class CorridorMonthly {
             sum(when(col("side").equalTo("importer"), col("value_fob_usd")))
                 .as("value_from_importer_side_usd"),
             count(lit(1)).as("flows"),
-            array_sort(collect_set(col("exporter_iso3"))).as("exporters"));
+            array_sort(collect_set(col("exporter_iso3"))).as("exporters"))
+        .join(broadcast(corridorCoverage.select("corridor_id", "period", "is_covered",
+            "missing_pairs")), new String[] {"corridor_id", "period"}, "left")
+        .withColumn("is_covered", coalesce(col("is_covered"), lit(false)));
   }
 }

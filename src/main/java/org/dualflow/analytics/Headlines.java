@@ -3,6 +3,7 @@ package org.dualflow.analytics;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.year;
@@ -50,12 +51,26 @@ public final class Headlines {
       BigDecimal comtrade) {
   }
 
-  /** Greater China's share of Russia's CHPL supply in one year (supplier_share). */
-  public record ShareYear(int year, double share) {
+  /**
+   * An exporter of the figures that did not report a month of the year monthly to Comtrade:
+   * the year's figures lack its trade in those months (annual figures never enter them).
+   */
+  public record ExporterGap(int year, String exporter, long monthsReported, long months) {
   }
 
-  /** A hub's exports to Russia above its baseline since the window, and its flagged cells. */
-  public record HubExcess(String hub, BigDecimal excessUsd, long flaggedCells) {
+  /**
+   * Greater China's share of Russia's CHPL supply in one year (supplier_share); when not
+   * {@code covered}, the suppliers {@code missing} in some month are not in the total.
+   */
+  public record ShareYear(int year, double share, boolean covered, List<String> missing) {
+  }
+
+  /**
+   * A hub's exports to Russia above its baseline since the window, in the months its exports
+   * are covered, and its re-export signals (HS6-months).
+   */
+  public record HubExcess(String hub, BigDecimal excessUsd, long flaggedCells,
+      long coveredMonths) {
   }
 
   /**
@@ -63,8 +78,13 @@ public final class Headlines {
    * @param shareVersion the CHPL version of the share figures; null when there are none
    */
   public record Figures(String listVersion, List<ExporterYear> exporters,
-      List<OwnStatisticsYear> ownStatistics, String shareVersion, List<ShareYear> shares,
-      List<HubExcess> hubs, Periods baseline) {
+      List<ExporterGap> gaps, List<OwnStatisticsYear> ownStatistics, String shareVersion,
+      List<ShareYear> shares, List<HubExcess> hubs, Periods baseline) {
+
+    public static Figures none(Periods baseline) {
+      return new Figures(null, List.of(), List.of(), List.of(), null, List.of(), List.of(),
+          baseline);
+    }
   }
 
   private Headlines() {
@@ -74,13 +94,15 @@ public final class Headlines {
    * @param flowsMonthly the published {@code flows_monthly}
    * @param supplierShare the published {@code supplier_share}; null without analytics
    * @param transitSignals the published {@code transit_signals}; null without analytics
+   * @param coverage the published {@code coverage}; null without analytics
    * @param months the run's months (the exporter figures cover them)
+   * @param originGroup the origin group of the hubs' figures
    */
   public static Figures of(Dataset<Row> flowsMonthly, Dataset<Row> supplierShare,
-      Dataset<Row> transitSignals, Map<String, Set<String>> groups, List<YearMonth> months,
-      Periods baseline) {
+      Dataset<Row> transitSignals, Dataset<Row> coverage, Map<String, Set<String>> groups,
+      List<YearMonth> months, Periods baseline, String originGroup) {
     if (months.isEmpty()) {
-      return new Figures(null, List.of(), List.of(), null, List.of(), List.of(), baseline);
+      return Figures.none(baseline);
     }
     Dataset<Row> toRussia = flowsMonthly.filter(col("list_id").equalTo(LIST)
         .and(col("importer_iso3").equalTo(AnalyticsJob.DESTINATION))
@@ -119,6 +141,9 @@ public final class Headlines {
     List<ExporterYear> exporters = new ArrayList<>();
     byYear.forEach((year, y) -> exporters.add(new ExporterYear(year, y[0], y[1], y[2], y[3],
         y[4])));
+    List<ExporterGap> gaps = coverage == null || version == null ? List.of()
+        : gaps(coverage, rows.stream().filter(r -> r.getAs("list_version").equals(version))
+            .map(r -> r.<String>getAs("exporter_iso3")).distinct().toList(), months);
     List<OwnStatisticsYear> own = version == null ? List.of() : ownStatistics(
         toRussia.filter(col("list_version").equalTo(version)
             .and(col("exporter_iso3").equalTo("CHN"))));
@@ -131,16 +156,50 @@ public final class Headlines {
               .and(col("tier").equalTo("ALL")).and(col("list_id").equalTo(LIST)))
           .groupBy(col("list_version"), year(col("period")).as("year"))
           .agg(sum(when(col("supplier_group").equalTo("greater_china"), col("share"))
-              .otherwise(0.0)).as("share"))
+              .otherwise(0.0)).as("share"),
+              // The same on every row of an importer's year.
+              min(col("is_period_covered")).as("covered"),
+              min(col("missing_suppliers")).as("missing"))
           .collectAsList();
       shareVersion = newest(shareRows);
       String v = shareVersion;
       shares = shareRows.stream().filter(r -> r.getAs("list_version").equals(v))
-          .map(r -> new ShareYear(r.<Integer>getAs("year"), r.<Double>getAs("share")))
+          .map(r -> new ShareYear(r.<Integer>getAs("year"), r.<Double>getAs("share"),
+              r.<Boolean>getAs("covered"), r.isNullAt(r.fieldIndex("missing")) ? List.of()
+                  : r.<String>getList(r.fieldIndex("missing"))))
           .sorted(Comparator.comparingInt(ShareYear::year)).toList();
-      hubs = shareVersion == null ? List.of() : hubs(transitSignals, shareVersion, baseline);
+      hubs = shareVersion == null ? List.of()
+          : hubs(transitSignals, shareVersion, baseline, originGroup);
     }
-    return new Figures(version, exporters, own, shareVersion, shares, hubs, baseline);
+    return new Figures(version, exporters, gaps, own, shareVersion, shares, hubs, baseline);
+  }
+
+  /**
+   * The exporters of the figures that did not report every month of the run in a year
+   * monthly to Comtrade, by year.
+   */
+  private static List<ExporterGap> gaps(Dataset<Row> coverage, List<String> exporters,
+      List<YearMonth> months) {
+    Map<Integer, Long> monthsOfYear = new TreeMap<>();
+    months.forEach(m -> monthsOfYear.merge(m.getYear(), 1L, Long::sum));
+    Map<String, Long> reported = new TreeMap<>();
+    coverage.filter(col("source").equalTo("comtrade").and(col("flow").equalTo("export"))
+            .and(col("status").equalTo(Coverage.MONTHLY))
+            .and(col("reporter_iso3").isin(exporters.toArray()))
+            .and(col("period").between(Date.valueOf(months.get(0).atDay(1)),
+                Date.valueOf(months.get(months.size() - 1).atDay(1)))))
+        .groupBy(col("reporter_iso3"), year(col("period")).as("year"))
+        .agg(countDistinct(col("period")).as("months"))
+        .collectAsList()
+        .forEach(r -> reported.put(r.getString(0) + " " + r.getInt(1), r.getLong(2)));
+    List<ExporterGap> gaps = new ArrayList<>();
+    monthsOfYear.forEach((year, n) -> exporters.stream().sorted().forEach(e -> {
+      long got = reported.getOrDefault(e + " " + year, 0L);
+      if (got < n) {
+        gaps.add(new ExporterGap(year, e, got, n));
+      }
+    }));
+    return gaps;
   }
 
   /** The newest list_version among the rows; null when there are none. */
@@ -173,20 +232,24 @@ public final class Headlines {
 
   /**
    * The three hubs whose CHPL exports to Russia rose most above their baseline after the
-   * window. A hub without trade in the window has no "excess" to speak of and is left out.
+   * window, over the months their exports are covered. A hub without a baseline (too few
+   * covered months in the window, or no trade in it) has no "excess" to speak of and is left
+   * out, however much it exports now.
    */
   private static List<HubExcess> hubs(Dataset<Row> transitSignals, String version,
-      Periods baseline) {
+      Periods baseline, String originGroup) {
     Column after = col("period").gt(Date.valueOf(baseline.to().atDay(1)));
     return transitSignals.filter(col("list_id").equalTo(LIST)
+            .and(col("origin_group").equalTo(originGroup))
             .and(col("list_version").equalTo(version)).and(after)
-            .and(col("exports_baseline_usd").gt(0)))
+            .and(col("is_exports_covered")).and(col("exports_baseline_usd").gt(0)))
         .groupBy("hub_iso3")
         .agg(sum(col("exports_to_russia_usd").minus(col("exports_baseline_usd"))).as("excess"),
-            sum(when(col("is_re_export_signal"), lit(1)).otherwise(lit(0))).as("signals"))
+            sum(when(col("is_re_export_signal"), lit(1)).otherwise(lit(0))).as("signals"),
+            countDistinct(col("period")).as("months"))
         .orderBy(col("excess").desc(), col("hub_iso3")).limit(3).collectAsList().stream()
         .map(r -> new HubExcess(r.getAs("hub_iso3"), r.getAs("excess"),
-            r.<Long>getAs("signals")))
+            r.<Long>getAs("signals"), r.<Long>getAs("months")))
         .toList();
   }
 }

@@ -1,98 +1,211 @@
 package org.dualflow.analytics;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.math.BigDecimal;
 import java.sql.Date;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.dualflow.Periods;
 
 /**
- * {@code transit_signals}: per transit hub, HS6 and month, the hub's imports from greater China
- * and its exports to Russia, each against its baseline, the pass-through ratio, and a flag when
- * both rose beyond the threshold after the baseline window: the re-export pattern.
+ * {@code transit_signals}: per origin group (greater China, the sanctioning coalition), transit
+ * hub, HS6 and month, the hub's imports from the origin group and its exports to Russia, each
+ * against its baseline, the pass-through ratio, and a re-export signal.
  *
- * <p>A series "rose" when it reached {@code threshold} times its baseline, or, with a zero
- * baseline, when it is positive at all (a route that did not exist before).
+ * <p>Each series is taken only where it is covered (see {@link Coverage}): the imports when
+ * the hub reported its imports, or every origin-group member expected to show
+ * ({@link Coverage#expectedPairs}) reported its exports, that month; the exports when the hub
+ * or Russia did. A series not covered is null, not zero. Its
+ * baseline is the mean over the window's covered months, null below
+ * {@link AnalyticsSettings#minCoveredMonths}.
+ *
+ * <p>A month has <em>risen</em> when both series are covered, both baselines known, and both
+ * reached {@code threshold} times their baseline and the value floor (so a route that did not
+ * exist before needs the floor, not merely a positive month). A <em>signal</em> is a risen
+ * month after the window that persists: at least {@code persistMonths} of the latest
+ * {@code persistOf} months in which both series are covered (this one included) have risen. A
+ * covered month without trade in the HS6 has not risen.
  */
 public final class TransitSignals {
 
-  static final String[] KEY = {"hub_iso3", "list_id", "list_version", "tier", "hs6"};
+  static final String[] KEY = {"origin_group", "hub_iso3", "list_id", "list_version", "tier",
+      "hs6"};
 
   private TransitSignals() {
   }
 
+  /**
+   * @param origins origin group name to members, in the order the groups are wanted
+   */
   public static Dataset<Row> from(Dataset<Row> fobFlows, Set<String> hubs,
-      Set<String> greaterChina, String destination, Periods window, double threshold) {
-    Column isImport = col("importer_iso3").isin(hubs.toArray())
-        .and(col("exporter_iso3").isin(greaterChina.toArray()));
+      Map<String, Set<String>> origins, String destination, AnalyticsSettings settings,
+      Dataset<Row> coverage) {
+    Periods window = settings.baseline();
+    Column none = lit(null).cast(fobFlows.schema().apply("value_fob_usd").dataType());
     Column isExport = col("exporter_iso3").isin(hubs.toArray())
         .and(col("importer_iso3").equalTo(destination));
-    Column none = lit(null).cast(fobFlows.schema().apply("value_fob_usd").dataType());
-    // Each flow as the hub's import, its export, or (should the groups overlap) both.
-    Column legs = array(
-        when(isImport, struct(col("importer_iso3").as("hub"), col("value_fob_usd").as("imp"),
-            none.as("exp"))),
-        when(isExport, struct(col("exporter_iso3").as("hub"), none.as("imp"),
-            col("value_fob_usd").as("exp"))));
+    // Each flow as a hub's import from an origin group, or as its export, once per group.
+    List<Column> legs = new ArrayList<>();
+    Column anyLeg = isExport;
+    for (Map.Entry<String, Set<String>> g : origins.entrySet()) {
+      Column isImport = col("importer_iso3").isin(hubs.toArray())
+          .and(col("exporter_iso3").isin(g.getValue().toArray()));
+      anyLeg = anyLeg.or(isImport);
+      legs.add(when(isImport, struct(lit(g.getKey()).as("g"), col("importer_iso3").as("hub"),
+          col("value_fob_usd").as("imp"), none.as("exp"))));
+      legs.add(when(isExport, struct(lit(g.getKey()).as("g"), col("exporter_iso3").as("hub"),
+          none.as("imp"), col("value_fob_usd").as("exp"))));
+    }
+    Dataset<Row> series = seriesCoverage(fobFlows, hubs, origins, destination, coverage);
+    Dataset<Row> windowMonths = series.filter(inWindow(window)).groupBy("origin_group",
+            "hub_iso3")
+        .agg(count(when(col("is_imports_covered"), lit(1))).as("imports_baseline_months"),
+            count(when(col("is_exports_covered"), lit(1))).as("exports_baseline_months"));
     BigDecimal zero = BigDecimal.ZERO.setScale(2);
-    int months = window.months().size();
-    Column inWindow = col("period").between(Date.valueOf(window.from().atDay(1)),
-        Date.valueOf(window.to().atDay(1)));
-    // One shuffle, by hub and product: the months' sums group inside it, and the baselines are
-    // windows over it.
-    WindowSpec series = Window.partitionBy(KEY[0], KEY[1], KEY[2], KEY[3], KEY[4]);
-    Column imports2 = col("imports_from_greater_china_usd");
-    Column exports2 = col("exports_to_russia_usd");
-    Column importsBase = coalesce(sum(when(inWindow, imports2)).over(series).divide(lit(months))
-        .cast("decimal(28,2)"), lit(zero));
-    Column exportsBase = coalesce(sum(when(inWindow, exports2)).over(series).divide(lit(months))
-        .cast("decimal(28,2)"), lit(zero));
+    int minMonths = settings.minCoveredMonths(window);
+    WindowSpec product = Window.partitionBy(KEY[0], KEY[1], KEY[2], KEY[3], KEY[4], KEY[5]);
+    Column imports = col("imports_from_origin_usd");
+    Column exports = col("exports_to_russia_usd");
+    Column importsBase = col("imports_baseline_usd");
+    Column exportsBase = col("exports_baseline_usd");
+    Column bothCovered = col("is_imports_covered").and(col("is_exports_covered"));
+    Column floor = lit(settings.transitMinValueUsd());
+    double threshold = settings.transitThreshold();
+    Column risen = bothCovered.and(importsBase.isNotNull()).and(exportsBase.isNotNull())
+        .and(imports.geq(greatest(importsBase.multiply(threshold), floor)))
+        .and(exports.geq(greatest(exportsBase.multiply(threshold), floor)));
     Column afterWindow = col("period").gt(Date.valueOf(window.to().atDay(1)));
-    return fobFlows.filter(isImport.or(isExport))
+    Column enough = col("risen_months").geq(settings.persistMonths());
+    return fobFlows.filter(anyLeg)
         .select(col("period"), col("list_id"), col("list_version"), col("tier"), col("hs6"),
-            explode(legs).as("leg"))
+            explode(array(legs.toArray(Column[]::new))).as("leg"))
         .filter(col("leg").isNotNull())
-        .select(col("period"), col("leg.hub").as("hub_iso3"), col("list_id"),
-            col("list_version"), col("tier"), col("hs6"), col("leg.imp").as("imp"),
-            col("leg.exp").as("exp"))
-        .repartition(col(KEY[0]), col(KEY[1]), col(KEY[2]), col(KEY[3]), col(KEY[4]))
+        .select(col("period"), col("leg.g").as("origin_group"), col("leg.hub").as("hub_iso3"),
+            col("list_id"), col("list_version"), col("tier"), col("hs6"),
+            col("leg.imp").as("imp"), col("leg.exp").as("exp"))
+        // One shuffle, by product: the months' sums group inside it, the baselines and the
+        // persistence are windows over it; the coverage joined in is small.
+        .repartition(col(KEY[0]), col(KEY[1]), col(KEY[2]), col(KEY[3]), col(KEY[4]),
+            col(KEY[5]))
         .groupBy("period", KEY)
-        .agg(coalesce(sum("imp"), lit(zero)).as("imports_from_greater_china_usd"),
-            coalesce(sum("exp"), lit(zero)).as("exports_to_russia_usd"))
-        .withColumn("imports_baseline_usd", importsBase)
-        .withColumn("exports_baseline_usd", exportsBase)
-        .withColumn("imports_index", when(col("imports_baseline_usd").gt(0),
-            ratio(imports2, col("imports_baseline_usd"))))
-        .withColumn("exports_index", when(col("exports_baseline_usd").gt(0),
-            ratio(exports2, col("exports_baseline_usd"))))
-        .withColumn("pass_through_ratio", when(imports2.gt(0), ratio(exports2, imports2)))
-        .withColumn("is_re_export_signal", afterWindow
-            .and(rose(imports2, col("imports_baseline_usd"), threshold))
-            .and(rose(exports2, col("exports_baseline_usd"), threshold)))
+        .agg(coalesce(sum("imp"), lit(zero)).as("imp"), coalesce(sum("exp"), lit(zero))
+            .as("exp"))
+        .join(broadcast(series), new String[] {"origin_group", "hub_iso3", "period"}, "left")
+        .join(broadcast(windowMonths), new String[] {"origin_group", "hub_iso3"}, "left")
+        .withColumn("is_imports_covered", coalesce(col("is_imports_covered"), lit(false)))
+        .withColumn("is_exports_covered", coalesce(col("is_exports_covered"), lit(false)))
+        .withColumn("imports_baseline_months", coalesce(col("imports_baseline_months"),
+            lit(0L)))
+        .withColumn("exports_baseline_months", coalesce(col("exports_baseline_months"),
+            lit(0L)))
+        .withColumn("imports_from_origin_usd", when(col("is_imports_covered"), col("imp")))
+        .withColumn("exports_to_russia_usd", when(col("is_exports_covered"), col("exp")))
+        .withColumn("imports_baseline_usd", baseline(imports, col("is_imports_covered"),
+            col("imports_baseline_months"), minMonths, window, product, zero))
+        .withColumn("exports_baseline_usd", baseline(exports, col("is_exports_covered"),
+            col("exports_baseline_months"), minMonths, window, product, zero))
+        .withColumn("imports_index", when(importsBase.gt(0), ratio(imports, importsBase)))
+        .withColumn("exports_index", when(exportsBase.gt(0), ratio(exports, exportsBase)))
+        .withColumn("pass_through_ratio", when(imports.gt(0), ratio(exports, imports)))
+        .withColumn("exports_exceed_imports", when(bothCovered, exports.gt(imports)))
+        .withColumn("is_risen", risen)
+        .withColumn("risen_months", when(col("covered_month").isNotNull(),
+            sum(when(col("is_risen"), lit(1)).otherwise(lit(0))).over(product
+                .orderBy("covered_month").rangeBetween(1 - settings.persistOf(), 0))))
+        .withColumn("is_re_export_signal", afterWindow.and(col("is_risen")).and(enough))
+        .withColumn("signal_status", when(afterWindow.unary_$bang(), lit("in_or_before_window"))
+            .when(bothCovered.unary_$bang(), lit("month_not_covered"))
+            .when(importsBase.isNull().or(exportsBase.isNull()), lit("no_baseline"))
+            .when(col("is_risen").unary_$bang(), lit("not_risen"))
+            .when(enough.unary_$bang(), lit("not_persistent"))
+            .otherwise(lit("signal")))
         .withColumn("threshold", lit(threshold))
-        .withColumn("baseline_window", lit(window.toString()));
+        .withColumn("min_value_usd", lit(settings.transitMinValueUsd()).cast("decimal(18,2)"))
+        .withColumn("persistence", lit(settings.persistMonths() + "/" + settings.persistOf()))
+        .withColumn("baseline_window", lit(window.toString()))
+        .drop("imp", "exp", "is_risen", "covered_month");
+  }
+
+  /** Mean over the window's covered months, a covered month without a row counting zero. */
+  private static Column baseline(Column value, Column covered, Column months, int minMonths,
+      Periods window, WindowSpec product, BigDecimal zero) {
+    Column sum = coalesce(sum(when(inWindow(window).and(covered), value)).over(product),
+        lit(zero));
+    return when(months.geq(minMonths), sum.divide(months).cast("decimal(28,2)"));
+  }
+
+  private static Column inWindow(Periods window) {
+    return col("period").between(Date.valueOf(window.from().atDay(1)),
+        Date.valueOf(window.to().atDay(1)));
+  }
+
+  /**
+   * Per origin group, hub and month of the warehouse: whether the imports series and the
+   * exports series are covered, and the month's rank among the months both are
+   * ({@code covered_month}, null when they are not).
+   */
+  static Dataset<Row> seriesCoverage(Dataset<Row> fobFlows, Set<String> hubs,
+      Map<String, Set<String>> origins, String destination, Dataset<Row> coverage) {
+    List<Row> importPairs = new ArrayList<>();
+    List<Row> exportPairs = new ArrayList<>();
+    for (String hub : hubs) {
+      for (Map.Entry<String, Set<String>> g : origins.entrySet()) {
+        for (String origin : g.getValue()) {
+          if (!origin.equals(hub)) {
+            importPairs.add(RowFactory.create(g.getKey(), hub, origin, hub));
+          }
+        }
+        exportPairs.add(RowFactory.create(g.getKey(), hub, hub, destination));
+      }
+    }
+    StructType pairs = new StructType().add("origin_group", DataTypes.StringType)
+        .add("hub_iso3", DataTypes.StringType).add("exporter_iso3", DataTypes.StringType)
+        .add("importer_iso3", DataTypes.StringType);
+    var spark = fobFlows.sparkSession();
+    List<String> keys = List.of("origin_group", "hub_iso3");
+    // Imports: the origin members expected to show (Coverage.expectedPairs); exports: the one
+    // pair. A series without expected pairs is never covered: nothing could show it.
+    Dataset<Row> importSeries = Coverage.ofPairSets(Coverage.expectedPairs(
+            spark.createDataFrame(importPairs, pairs), fobFlows, coverage), keys, coverage)
+        .select(col("origin_group"), col("hub_iso3"), col("period"),
+            col("is_covered").as("is_imports_covered"),
+            col("missing_pairs").as("imports_missing_pairs"));
+    Dataset<Row> exportSeries = Coverage.ofPairSets(spark.createDataFrame(exportPairs, pairs),
+            keys, coverage)
+        .select(col("origin_group"), col("hub_iso3"), col("period"),
+            col("is_covered").as("is_exports_covered"));
+    Column both = col("is_imports_covered").and(col("is_exports_covered"));
+    return exportSeries.join(importSeries, new String[] {"origin_group", "hub_iso3", "period"},
+            "left")
+        .withColumn("is_imports_covered", coalesce(col("is_imports_covered"), lit(false)))
+        .withColumn("covered_month", when(both, row_number().over(Window.partitionBy(
+            col("origin_group"), col("hub_iso3"), both).orderBy("period"))));
   }
 
   /** As doubles: Spark's decimal division keeps six decimal places only. */
   static Column ratio(Column a, Column b) {
     return a.cast("double").divide(b.cast("double"));
-  }
-
-  private static Column rose(Column value, Column baseline, double threshold) {
-    return when(baseline.gt(0), value.geq(baseline.multiply(threshold)))
-        .otherwise(value.gt(0));
   }
 }

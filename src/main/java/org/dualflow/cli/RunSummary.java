@@ -6,6 +6,7 @@ import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.dualflow.analytics.Headlines;
 import org.dualflow.ingest.Survey;
 import org.dualflow.pipeline.FileStats;
@@ -121,6 +122,7 @@ final class RunSummary {
             share == null ? "" : share + "%", m(y.chinaIntegratedCircuits())));
       }
       t.print(out, "  ");
+      gaps(h.gaps(), out);
     }
     if (!h.ownStatistics().isEmpty()) {
       out.println();
@@ -136,19 +138,42 @@ final class RunSummary {
     }
     if (h.shareVersion() != null) {
       List<String> cells = new ArrayList<>();
-      h.shares().forEach(y -> cells.add(y.year() + " "
-          + String.format("%.1f%%", 100 * y.share())));
+      List<String> incomplete = new ArrayList<>();
+      h.shares().forEach(y -> {
+        cells.add(y.year() + " " + String.format("%.1f%%", 100 * y.share())
+            + (y.covered() ? "" : "*"));
+        if (!y.covered()) {
+          incomplete.add(y.year() + (y.missing().isEmpty() ? " (months not in the warehouse)"
+              : " (" + String.join(", ", y.missing()) + ")"));
+        }
+      });
       out.println();
       out.println("Greater China's share of Russia's CHPL (" + h.shareVersion() + ") supply, "
           + "FOB basis, best side of each flow, all sources: " + String.join(", ", cells));
+      if (!incomplete.isEmpty()) {
+        out.println("  * incomplete: suppliers of Russia not reported in some month, so not in "
+            + "the total: " + String.join("; ", incomplete));
+      }
     }
     if (!h.hubs().isEmpty()) {
       List<String> top = new ArrayList<>();
-      h.hubs().forEach(hub -> top.add(hub.hub() + " +" + m(hub.excessUsd()) + "m ("
-          + hub.flaggedCells() + " HS6-months flagged)"));
+      h.hubs().forEach(hub -> top.add(hub.hub() + " +" + m(hub.excessUsd()) + "m over "
+          + hub.coveredMonths() + " reported months (" + hub.flaggedCells()
+          + " HS6-months signalled)"));
       out.println("Transit hubs whose CHPL exports to Russia rose most above their "
-          + h.baseline() + " baseline, since: " + String.join(", ", top));
+          + h.baseline() + " baseline, since: " + String.join(", ", top)
+          + "; hubs without a baseline (fewer than the covered months it needs) are left out");
     }
+  }
+
+  /** The exporters the yearly figures lack months of, one line per exporter. */
+  private static void gaps(List<Headlines.ExporterGap> gaps, PrintStream out) {
+    Map<String, List<String>> byExporter = new java.util.TreeMap<>();
+    gaps.forEach(g -> byExporter.computeIfAbsent(g.exporter(), e -> new ArrayList<>())
+        .add(g.year() + " " + g.monthsReported() + " of " + g.months()));
+    byExporter.forEach((e, years) -> out.println("  incomplete: " + e + " did not report "
+        + "every month monthly, so its trade in the other months is not in these figures ("
+        + String.join(", ", years) + " months)"));
   }
 
   /** Months (yyyy-MM, sorted) as runs of consecutive months: "2021-01..2021-12, 2022-03". */

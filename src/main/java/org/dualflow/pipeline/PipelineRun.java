@@ -351,6 +351,7 @@ final class PipelineRun {
     try (AnalyticsJob.Tables tables = AnalyticsJob.tables(
         warehouse.futureView(schemas.get("flows_monthly"), surveyed.dateKeys()),
         warehouse.futureView(schemas.get("dual_use_flows"), surveyed.dateKeys()),
+        warehouse.futureView(schemas.get("trade_records"), surveyed.dateKeys()),
         prepared.reference(), config.analytics())) {
       Map<String, Callable<Long>> writes = new LinkedHashMap<>();
       tables.byName().forEach((name, rows) -> writes.put(name, () -> {
@@ -501,13 +502,13 @@ final class PipelineRun {
       return Headlines.of(warehouse.readPublished(TableSchema.load("flows_monthly")),
           withAnalytics ? warehouse.readPublished(TableSchema.load("supplier_share")) : null,
           withAnalytics ? warehouse.readPublished(TableSchema.load("transit_signals")) : null,
+          withAnalytics ? warehouse.readPublished(TableSchema.load("coverage")) : null,
           prepared.reference().groups().all(), surveyed.months(),
-          config.analytics().baseline());
+          config.analytics().baseline(), config.analytics().originGroups().get(0));
     } catch (RuntimeException e) {
       LOG.warn("The run is published, but its headline figures could not be made: {}",
           Pipeline.oneLine(e));
-      return new Headlines.Figures(null, List.of(), List.of(), null, List.of(), List.of(),
-          config.analytics().baseline());
+      return Headlines.Figures.none(config.analytics().baseline());
     }
   }
 

@@ -60,6 +60,33 @@ class AnalyticsTest {
     return SparkTestSession.get().createDataFrame(Arrays.asList(rows), FLOWS);
   }
 
+  /**
+   * A coverage table from reports like {@code "comtrade CHN export M 2021-03..2022-12"}: one
+   * trade record of each month of the range (or, with A, one annual record per year).
+   */
+  static Dataset<Row> coverage(String... reports) {
+    StructType schema = TableSchema.load("trade_records").schema();
+    List<Row> rows = new ArrayList<>();
+    for (String report : reports) {
+      String[] f = report.split(" ");
+      for (java.time.YearMonth m : Periods.parse(f[4]).months()) {
+        if (f[3].equals("A") && m.getMonthValue() != 1) {
+          continue;
+        }
+        Object[] v = new Object[schema.size()];
+        v[schema.fieldIndex("source")] = f[0];
+        v[schema.fieldIndex("reporter_iso3")] = f[1];
+        v[schema.fieldIndex("flow")] = f[2];
+        v[schema.fieldIndex("freq")] = f[3];
+        v[schema.fieldIndex("value_usd")] = new BigDecimal("1.00");
+        v[schema.fieldIndex("is_countable")] = true;
+        v[schema.fieldIndex("period")] = Date.valueOf(m.atDay(1));
+        rows.add(RowFactory.create(v));
+      }
+    }
+    return Coverage.from(SparkTestSession.get().createDataFrame(rows, schema));
+  }
+
   static Dataset<Row> fob(Dataset<Row> flows) {
     Dataset<Row> cells = FlowViews.cells(flows, SETTINGS.sourcePriority());
     return FlowViews.fobFlows(cells, FlowViews.cifFobFactors(cells, SETTINGS), SETTINGS);
@@ -142,16 +169,21 @@ class AnalyticsTest {
 
   @Test
   void baselineIsTheWindowsMonthlyMeanAndIndexAndYearOnYearFollow() {
-    Dataset<Row> corridors = CorridorMonthly.from(fob(flows(
-        // Window 2021-03..2021-05: 100 + 200 + nothing = 300 / 3 = 100.00 a month.
+    Dataset<Row> fob = fob(flows(
+        // Window 2021-03..2021-05, China reporting every month: 100 + 200 + nothing (a covered
+        // month without trade is a zero) = 300 / 3 = 100.00 a month.
         flow("2021-03", "comtrade", "CHN", "RUS", "exporter", "1", "854231", "100", null),
         flow("2021-04", "comtrade", "CHN", "RUS", "exporter", "1", "854231", "200", null),
         // 2022-04: 250 = index 250; a year before 200: +25%.
-        flow("2022-04", "comtrade", "CHN", "RUS", "exporter", "1", "854231", "250", null))),
-        REF.corridors());
-    Row april = BaselineChange.from(corridors, SETTINGS.baseline())
+        flow("2022-04", "comtrade", "CHN", "RUS", "exporter", "1", "854231", "250", null)));
+    Dataset<Row> reports = coverage("comtrade CHN export M 2021-03..2022-04");
+    Dataset<Row> corridorCoverage = CorridorMonthly.coverage(fob, REF.corridors(), reports);
+    Dataset<Row> corridors = CorridorMonthly.from(fob, REF.corridors(), corridorCoverage);
+    Row april = BaselineChange.from(corridors, corridorCoverage, SETTINGS)
         .where("corridor_id = 'chn_rus' AND period = DATE'2022-04-01'").first();
     assertThat(april.<BigDecimal>getAs("baseline_usd")).isEqualByComparingTo("100.00");
+    assertThat(april.<String>getAs("baseline_status")).isEqualTo("ok");
+    assertThat(april.<Long>getAs("baseline_months_covered")).isEqualTo(3);
     assertThat(april.<Long>getAs("baseline_months_reported")).isEqualTo(2);
     assertThat(april.<Double>getAs("index_vs_baseline")).isCloseTo(250.0, within(1e-9));
     assertThat(april.<BigDecimal>getAs("value_year_ago_usd")).isEqualByComparingTo("200.00");
@@ -170,7 +202,9 @@ class AnalyticsTest {
         flow("2023-02", "comtrade", "CHN", "RUS", "exporter", "2", "851762", "300", null),
         flow("2023-01", "comtrade", "HKG", "RUS", "exporter", "1", "854231", "50", null),
         flow("2023-03", "declarations", "ARE", "RUS", "importer", "1", "854231", "55", null))),
-        Map.of("greater_china", Set.of("CHN", "HKG", "MAC")));
+        Map.of("greater_china", Set.of("CHN", "HKG", "MAC")),
+        coverage("comtrade CHN export M 2023-01..2023-12", "comtrade HKG export M 2023-01..2023-12",
+            "declarations RUS import M 2023-01..2023-12"));
     Map<String, String> year = new LinkedHashMap<>();
     shares.where("period_type = 'year' AND tier = 'ALL'").orderBy("exporter_iso3")
         .collectAsList().forEach(r -> year.put(r.getString(r.fieldIndex("exporter_iso3")),
@@ -182,34 +216,154 @@ class AnalyticsTest {
     Row chnTier1 = shares.where("period_type = 'year' AND tier = '1' AND exporter_iso3 = 'CHN'")
         .first();
     assertThat(chnTier1.<Double>getAs("share")).isCloseTo(600.0 / 700, within(1e-12));
+    // Russia's declarations cover every supplier every month of 2023: the year is complete.
+    assertThat(shares.where("period_type = 'year'").select("is_period_covered").distinct()
+        .collectAsList()).extracting(r -> r.getBoolean(0)).containsExactly(true);
   }
 
   @Test
-  void aHubIsFlaggedWhenImportsFromChinaAndExportsToRussiaBothDouble() {
-    Dataset<Row> signals = TransitSignals.from(fob(flows(
-        // Window: KAZ imports 30 a month from China, exports 10 a month to Russia.
-        flow("2021-03", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "30", null),
-        flow("2021-04", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "30", null),
-        flow("2021-05", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "30", null),
-        flow("2021-03", "comtrade", "KAZ", "RUS", "exporter", "1", "854231", "10", null),
-        flow("2021-04", "comtrade", "KAZ", "RUS", "exporter", "1", "854231", "10", null),
-        flow("2021-05", "comtrade", "KAZ", "RUS", "exporter", "1", "854231", "10", null),
-        // June 2022: imports 90 (3x), exports 25 (2.5x): flagged. July: exports 15 (1.5x): not.
-        flow("2022-06", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "90", null),
-        flow("2022-06", "comtrade", "KAZ", "RUS", "exporter", "1", "854231", "25", null),
-        flow("2022-07", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "90", null),
-        flow("2022-07", "comtrade", "KAZ", "RUS", "exporter", "1", "854231", "15", null))),
-        Set.of("KAZ"), Set.of("CHN", "HKG", "MAC"), "RUS", SETTINGS.baseline(), 2.0);
-    List<Row> rows = signals.where("period >= DATE'2022-06-01'").orderBy("period")
-        .collectAsList();
-    assertThat(rows).extracting(r -> r.getAs("period") + " " + r.getAs("imports_index") + " "
-            + r.getAs("exports_index") + " " + r.getAs("is_re_export_signal"))
-        .containsExactly("2022-06-01 3.0 2.5 true", "2022-07-01 3.0 1.5 false");
-    assertThat(rows.get(0).<Double>getAs("pass_through_ratio")).isCloseTo(25.0 / 90,
+  void aReporterThatStopsIsMissingNotZeroAndTheSharesSaySo() {
+    // China reports its exports January to June 2022 and then stops; Kazakhstan reports all
+    // year; Russia reports nothing. July: only Kazakhstan's 100 is known.
+    Dataset<Row> reports = coverage("comtrade CHN export M 2022-01..2022-06",
+        "comtrade KAZ export M 2022-01..2022-12");
+    Map<String, String> status = new LinkedHashMap<>();
+    reports.where("reporter_iso3 = 'CHN' AND period IN (DATE'2022-06-01', DATE'2022-07-01')")
+        .orderBy("period").collectAsList()
+        .forEach(r -> status.put(r.getAs("period").toString(), r.getAs("status")));
+    assertThat(status).containsExactly(Map.entry("2022-06-01", "monthly"),
+        Map.entry("2022-07-01", "not_reported"));
+    Dataset<Row> shares = SupplierShare.from(fob(flows(
+        flow("2022-06", "comtrade", "CHN", "RUS", "exporter", "1", "854231", "900", null),
+        flow("2022-06", "comtrade", "KAZ", "RUS", "exporter", "1", "854231", "100", null),
+        flow("2022-07", "comtrade", "KAZ", "RUS", "exporter", "1", "854231", "100", null))),
+        Map.of("greater_china", Set.of("CHN", "HKG", "MAC")), reports);
+    // June: KAZ 100 of 1000 = 0.1, complete. July: KAZ alone, 100 of 100 = 1.0, but China is
+    // missing, and the row says so; the year is incomplete for the same reason.
+    List<Row> kaz = shares.where("exporter_iso3 = 'KAZ' AND tier = 'ALL'")
+        .orderBy("period_type", "period").collectAsList();
+    assertThat(kaz).extracting(r -> r.getAs("period_type") + " " + r.getAs("period") + " "
+            + r.getAs("share") + " " + r.getAs("is_period_covered") + " "
+            + r.getList(r.fieldIndex("missing_suppliers")))
+        .containsExactly("month 2022-06-01 0.1 true []", "month 2022-07-01 1.0 false [CHN]",
+            "year 2022-01-01 " + kaz.get(2).getAs("share") + " false [CHN]");
+    // The year: KAZ 100 + 100 of CHN 900 + KAZ 200 = 200 / 1100.
+    assertThat(kaz.get(2).<Double>getAs("share")).isCloseTo(200.0 / 1100, within(1e-12));
+  }
+
+  static final Map<String, Set<String>> ORIGINS = new LinkedHashMap<>(Map.of(
+      "greater_china", Set.of("CHN", "HKG", "MAC")));
+
+  /** transit_signals rows of KAZ and greater China, "period hs6 ..." in period order. */
+  static List<Row> signals(Dataset<Row> fob, Dataset<Row> coverage, String where) {
+    return TransitSignals.from(fob, Set.of("KAZ"), ORIGINS, "RUS", SETTINGS, coverage)
+        .where(where).orderBy("hs6", "period").collectAsList();
+  }
+
+  @Test
+  void aRiseThatLastsOneMonthIsNoSignalOneThatPersistsIs() {
+    // China and Kazakhstan report their exports every month. Window 2021-03..2021-05: KAZ
+    // imports 30,000 a month from China and exports 10,000 to Russia, in 854231 and 854232.
+    List<Row> rows = new ArrayList<>();
+    for (String hs6 : new String[] {"854231", "854232"}) {
+      for (String m : new String[] {"2021-03", "2021-04", "2021-05"}) {
+        rows.add(flow(m, "comtrade", "CHN", "KAZ", "exporter", "1", hs6, "30000", null));
+        rows.add(flow(m, "comtrade", "KAZ", "RUS", "exporter", "1", hs6, "10000", null));
+      }
+    }
+    // 854231 rises in June 2022 only (imports 90,000 = 3x, exports 25,000 = 2.5x), then is
+    // back at its baseline: one risen month of the latest four, no signal.
+    rows.add(flow("2022-06", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "90000", null));
+    rows.add(flow("2022-06", "comtrade", "KAZ", "RUS", "exporter", "1", "854231", "25000", null));
+    for (String m : new String[] {"2022-07", "2022-08"}) {
+      rows.add(flow(m, "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "30000", null));
+      rows.add(flow(m, "comtrade", "KAZ", "RUS", "exporter", "1", "854231", "10000", null));
+    }
+    // 854232 rises June, July and August 2022: risen months 1, 2, then 3 of the latest four
+    // covered months (May 2022, June, July, August): a signal in August only.
+    for (String m : new String[] {"2022-06", "2022-07", "2022-08"}) {
+      rows.add(flow(m, "comtrade", "CHN", "KAZ", "exporter", "1", "854232", "90000", null));
+      rows.add(flow(m, "comtrade", "KAZ", "RUS", "exporter", "1", "854232", "25000", null));
+    }
+    // 854233: a route that did not exist in the window (baseline zero), 8,000 in and 9,000
+    // out each month: under the 10,000 floor, never risen; more leaves than arrives.
+    for (String m : new String[] {"2022-06", "2022-07", "2022-08"}) {
+      rows.add(flow(m, "comtrade", "CHN", "KAZ", "exporter", "1", "854233", "8000", null));
+      rows.add(flow(m, "comtrade", "KAZ", "RUS", "exporter", "1", "854233", "9000", null));
+    }
+    Dataset<Row> reports = coverage("comtrade CHN export M 2021-01..2022-08",
+        "comtrade KAZ export M 2021-01..2022-08");
+    List<Row> out = signals(fob(flows(rows.toArray(Row[]::new))), reports,
+        "period >= DATE'2022-06-01'");
+    assertThat(out).extracting(r -> r.getAs("hs6") + " " + r.getAs("period") + " "
+            + r.getAs("imports_index") + " " + r.getAs("exports_index") + " "
+            + r.getAs("risen_months") + " " + r.getAs("signal_status") + " "
+            + r.getAs("exports_exceed_imports"))
+        .containsExactly("854231 2022-06-01 3.0 2.5 1 not_persistent false",
+            "854231 2022-07-01 1.0 1.0 1 not_risen false",
+            "854231 2022-08-01 1.0 1.0 1 not_risen false",
+            "854232 2022-06-01 3.0 2.5 1 not_persistent false",
+            "854232 2022-07-01 3.0 2.5 2 not_persistent false",
+            "854232 2022-08-01 3.0 2.5 3 signal false",
+            "854233 2022-06-01 null null 0 not_risen true",
+            "854233 2022-07-01 null null 0 not_risen true",
+            "854233 2022-08-01 null null 0 not_risen true");
+    assertThat(out.get(0).<Double>getAs("pass_through_ratio")).isCloseTo(25000.0 / 90000,
         within(1e-12));
-    // Inside the window nothing is flagged, whatever the values.
-    assertThat(signals.where("period < DATE'2022-01-01' AND is_re_export_signal").count())
-        .isZero();
+    assertThat(out.get(0).<BigDecimal>getAs("imports_baseline_usd"))
+        .isEqualByComparingTo("30000.00");
+  }
+
+  @Test
+  void aHubReportingOnlyAnnuallyInTheWindowHasNoBaselineNoIndexAndNoSignal() {
+    // Kyrgyzstan reports annual figures for 2021 and monthly from 2022; Russia reports nothing.
+    // Its exports to Russia are covered in none of the window's months (2021-03..2021-05): the
+    // baseline is null, not the mean of whatever months someone reported.
+    Dataset<Row> reports = coverage("comtrade CHN export M 2021-01..2022-12",
+        "comtrade KGZ export A 2021-01..2021-12", "comtrade KGZ export M 2022-01..2022-12");
+    Dataset<Row> fob = fob(flows(
+        flow("2021-03", "comtrade", "CHN", "KGZ", "exporter", "1", "854231", "30000", null),
+        flow("2022-06", "comtrade", "CHN", "KGZ", "exporter", "1", "854231", "90000", null),
+        flow("2022-06", "comtrade", "KGZ", "RUS", "exporter", "1", "854231", "500000", null)));
+    assertThat(reports.where("reporter_iso3 = 'KGZ' AND period = DATE'2021-04-01'").first()
+        .<String>getAs("status")).isEqualTo("annual_only");
+    Row june = TransitSignals.from(fob, Set.of("KGZ"), ORIGINS, "RUS", SETTINGS, reports)
+        .where("period = DATE'2022-06-01'").first();
+    assertThat(june.<Long>getAs("exports_baseline_months")).isZero();
+    assertThat(june.<BigDecimal>getAs("exports_baseline_usd")).isNull();
+    assertThat(june.<Double>getAs("exports_index")).isNull();
+    assertThat(june.<String>getAs("signal_status")).isEqualTo("no_baseline");
+    assertThat(june.<Boolean>getAs("is_re_export_signal")).isFalse();
+    Dataset<Row> corridorCoverage = CorridorMonthly.coverage(fob, REF.corridors(), reports);
+    Row corridor = BaselineChange.from(CorridorMonthly.from(fob, REF.corridors(),
+            corridorCoverage), corridorCoverage, SETTINGS)
+        .where("corridor_id = 'hub_rus:KGZ' AND period = DATE'2022-06-01'").first();
+    assertThat(corridor.<String>getAs("baseline_status")).isEqualTo("too_few_covered_months");
+    assertThat(corridor.<BigDecimal>getAs("baseline_usd")).isNull();
+    assertThat(corridor.<Double>getAs("index_vs_baseline")).isNull();
+    assertThat(corridor.<Boolean>getAs("is_month_covered")).isTrue();
+  }
+
+  @Test
+  void anOriginGroupNobodyReportsForIsNullNotZero() {
+    // Germany's goods reach Kazakhstan, but neither Germany's exports nor Kazakhstan's imports
+    // are in the warehouse: the coalition's imports series is not covered, so null.
+    Map<String, Set<String>> origins = new LinkedHashMap<>(ORIGINS);
+    origins.put("sanctioning_coalition", Set.of("DEU", "USA"));
+    Dataset<Row> fob = fob(flows(
+        flow("2022-06", "comext", "DEU", "KAZ", "importer", "1", "854231", "1100", null),
+        flow("2022-06", "comtrade", "KAZ", "RUS", "exporter", "1", "854231", "500", null)));
+    Dataset<Row> reports = coverage("comtrade KAZ export M 2022-01..2022-12",
+        "comtrade CHN export M 2022-01..2022-12");
+    Map<String, String> june = new LinkedHashMap<>();
+    TransitSignals.from(fob, Set.of("KAZ"), origins, "RUS", SETTINGS, reports)
+        .orderBy("origin_group").collectAsList()
+        .forEach(r -> june.put(r.getAs("origin_group"), r.getAs("imports_from_origin_usd") + " "
+            + r.getAs("is_imports_covered") + " " + r.getAs("exports_to_russia_usd")));
+    // greater China: China reports its exports, none to KAZ: a known 0.00. The coalition:
+    // DEU>KAZ trades but nobody reports it (USA neither trades nor reports: not expected).
+    assertThat(june).containsExactly(Map.entry("greater_china", "0.00 true 500.00"),
+        Map.entry("sanctioning_coalition", "null false 500.00"));
   }
 
   @Test

@@ -1,0 +1,166 @@
+package org.dualflow.analytics;
+
+import static org.apache.spark.sql.functions.add_months;
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.trunc;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * {@code coverage}: which reporter reported which flow, in which source, for which month:
+ * monthly, only within an annual figure, or not at all. Every analytics rule that averages,
+ * compares or shares over time asks it first, because a month nobody reported is missing, not
+ * a month without trade.
+ *
+ * <p>A reporter covers a month when it has any accepted record of the month (any commodity,
+ * aggregates included) in a statistical source: the public sources publish a reporter's month
+ * whole, so a reporter with a record in a month is taken to have reported every partner and
+ * product that month. Shipment-level sources (records with a customs document id: declaration
+ * extracts) hold what the extract holds, rarely a country's whole month; their months are
+ * listed but cover nothing. A flow
+ * cell exporter X → importer M is <em>covered</em> in a month when X reported its exports or M
+ * its imports monthly, in any source: then a cell without records is a known zero.
+ *
+ * <p>The months are those from the warehouse's first to its last month (an annual record spans
+ * its year), for every source, reporter and flow seen at all: a reporter that stops shows
+ * {@code not_reported} months, not an end of trade.
+ */
+public final class Coverage {
+
+  public static final String MONTHLY = "monthly";
+  public static final String ANNUAL_ONLY = "annual_only";
+  public static final String NOT_REPORTED = "not_reported";
+
+  private Coverage() {
+  }
+
+  /** The coverage table from {@code trade_records} (all of the warehouse, any commodity). */
+  public static Dataset<Row> from(Dataset<Row> tradeRecords) {
+    Dataset<Row> records = tradeRecords.select("source", "reporter_iso3", "flow", "freq",
+        "period", "value_usd", "is_countable", "document_id");
+    Dataset<Row> shipmentLevel = records.groupBy("source")
+        .agg(max(col("document_id").isNotNull()).as("is_shipment_level"));
+    Column countableValue = sum(when(col("is_countable"), col("value_usd")));
+    Dataset<Row> monthly = records.filter(col("freq").equalTo("M"))
+        .groupBy("source", "reporter_iso3", "flow", "period")
+        .agg(count(lit(1)).as("records"), countableValue.as("value_usd"));
+    Dataset<Row> annual = records.filter(col("freq").equalTo("A"))
+        .groupBy(col("source"), col("reporter_iso3"), col("flow"), col("period").as("year"))
+        .agg(count(lit(1)).as("annual_records"), countableValue.as("annual_value_usd"));
+    // From the first month to the last (an annual record's period is its January).
+    Dataset<Row> months = records
+        .agg(min("period").as("first"), max(when(col("freq").equalTo("A"),
+            add_months(col("period"), 11)).otherwise(col("period"))).as("last"))
+        .select(explode(sequence(col("first"), col("last"), expr("INTERVAL 1 MONTH")))
+            .as("period"));
+    Dataset<Row> series = records.select("source", "reporter_iso3", "flow").distinct();
+    return series.join(broadcast(shipmentLevel), "source").crossJoin(months)
+        .join(monthly, new String[] {"source", "reporter_iso3", "flow", "period"}, "left")
+        .withColumn("year", trunc(col("period"), "year"))
+        .join(annual, new String[] {"source", "reporter_iso3", "flow", "year"}, "left")
+        .withColumn("status", when(col("records").isNotNull(), lit(MONTHLY))
+            .when(col("annual_records").isNotNull(), lit(ANNUAL_ONLY))
+            .otherwise(lit(NOT_REPORTED)))
+        .select("source", "reporter_iso3", "flow", "status", "is_shipment_level", "records",
+            "value_usd", "annual_records", "annual_value_usd", "period");
+  }
+
+  /**
+   * The monthly reports that make a cell covered: (iso3, side, period), side {@code exporter}
+   * for a reporter's exports and {@code importer} for its imports, whatever the source.
+   */
+  static Dataset<Row> reportingSides(Dataset<Row> coverage) {
+    return coverage.filter(col("status").equalTo(MONTHLY).and(col("flow").isin("export",
+            "import")).and(col("is_shipment_level").unary_$bang()))
+        .select(col("reporter_iso3").as("iso3"),
+            when(col("flow").equalTo("export"), lit("exporter")).otherwise(lit("importer"))
+                .as("side"),
+            col("period"))
+        .distinct();
+  }
+
+  /**
+   * The pairs of {@code candidates} a figure over them must cover: those with a flow anywhere
+   * in the warehouse, and those whose exporter reports its exports at all (so that its
+   * silence towards the importer is a known zero, or a gap when it stops reporting). A pair
+   * nobody ever reports and that never trades in the data (Macao to Kazakhstan, say) is no part
+   * of any figure and does not make it incomplete.
+   *
+   * @param candidates columns {@code exporter_iso3}, {@code importer_iso3} and any keys
+   */
+  static Dataset<Row> expectedPairs(Dataset<Row> candidates, Dataset<Row> fobFlows,
+      Dataset<Row> coverage) {
+    Dataset<Row> seen = fobFlows.select("exporter_iso3", "importer_iso3").distinct()
+        .withColumn("is_seen", lit(true));
+    Dataset<Row> exportReporters = coverage.filter(col("flow").equalTo("export")
+            .and(col("is_shipment_level").unary_$bang()))
+        .select(col("reporter_iso3").as("exporter_iso3")).distinct()
+        .withColumn("reports_exports", lit(true));
+    return candidates
+        .join(seen, new String[] {"exporter_iso3", "importer_iso3"}, "left")
+        .join(broadcast(exportReporters), new String[] {"exporter_iso3"}, "left")
+        .filter(col("is_seen").isNotNull().or(col("reports_exports").isNotNull()))
+        .drop("is_seen", "reports_exports");
+  }
+
+  /** Every month of the coverage table. */
+  static Dataset<Row> months(Dataset<Row> coverage) {
+    return coverage.select("period").distinct();
+  }
+
+  /**
+   * Coverage of sets of pairs, month by month: per key and month, how many of the set's pairs
+   * there are, how many are covered, which are not ({@code "EXP>IMP"}, sorted), and whether
+   * all are ({@code is_covered}).
+   *
+   * @param pairSets the key columns, {@code exporter_iso3} and {@code importer_iso3}: the pairs
+   *     each key's figure adds up (small: it is broadcast)
+   */
+  static Dataset<Row> ofPairSets(Dataset<Row> pairSets, List<String> keys,
+      Dataset<Row> coverage) {
+    Dataset<Row> sides = reportingSides(coverage);
+    Dataset<Row> exporterReports = sides.filter(col("side").equalTo("exporter"))
+        .select(col("iso3").as("exporter_iso3"), col("period"), lit(true).as("by_exporter"));
+    Dataset<Row> importerReports = sides.filter(col("side").equalTo("importer"))
+        .select(col("iso3").as("importer_iso3"), col("period"), lit(true).as("by_importer"));
+    Column covered = col("by_exporter").isNotNull().or(col("by_importer").isNotNull());
+    List<Column> group = new ArrayList<>();
+    keys.forEach(k -> group.add(col(k)));
+    group.add(col("period"));
+    return broadcast(pairSets.select(pairColumns(keys)).distinct())
+        .crossJoin(months(coverage))
+        .join(broadcast(exporterReports), new String[] {"exporter_iso3", "period"}, "left")
+        .join(broadcast(importerReports), new String[] {"importer_iso3", "period"}, "left")
+        .groupBy(group.toArray(Column[]::new))
+        .agg(count(lit(1)).as("pairs"), count(when(covered, lit(1))).as("pairs_covered"),
+            array_sort(collect_list(when(covered.unary_$bang(),
+                concat(col("exporter_iso3"), lit(">"), col("importer_iso3")))))
+                .as("missing_pairs"))
+        .withColumn("is_covered", col("pairs_covered").equalTo(col("pairs")));
+  }
+
+  private static Column[] pairColumns(List<String> keys) {
+    List<Column> c = new ArrayList<>();
+    keys.forEach(k -> c.add(col(k)));
+    c.add(col("exporter_iso3"));
+    c.add(col("importer_iso3"));
+    return c.toArray(Column[]::new);
+  }
+}
