@@ -24,8 +24,9 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * <ol>
  *   <li>{@link #cells}: one row per flow cell (month, exporter, importer, list, tier, HS6) with
  *       the exporter-reported and the importer-reported values side by side, each side from one
- *       source: for each month, exporter and importer, the preferred source of that side, so
- *       that China's exports are not counted from Comtrade and from China customs at once.</li>
+ *       source: for each month, exporter, importer and HS6, the preferred source that reported
+ *       that side of that HS6, so that China's exports are not counted from Comtrade and from
+ *       China customs at once, and a code only the second source reports is still counted.</li>
  *   <li>{@link #cifFobFactors}: per exporter-importer pair, the median ratio of the importer's
  *       CIF value to the exporter's FOB value over the cells both report, or a default when the
  *       pair is too thin or the median implausible (below 1 or above 1.5).</li>
@@ -35,7 +36,7 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * </ol>
  *
  * <p>The cells take one shuffle: the choice of source is a window over (month, exporter,
- * importer), and the cells' aggregation groups within those same partitions.
+ * importer, HS6), and the cells' aggregation groups within those same partitions.
  */
 public final class FlowViews {
 
@@ -50,8 +51,10 @@ public final class FlowViews {
    * {@code fob_exporter_usd}, {@code kg_exporter}, {@code source_exporter},
    * {@code cif_importer_usd}, {@code fob_importer_usd} (importers that report FOB),
    * {@code kg_importer}, {@code source_importer} (a side's columns
-   * are null when no source reported it). A source missing from {@code priority} ranks after
-   * every listed one; among such sources the first by name is taken.
+   * are null when no source reported it). The source is chosen per cell and side, among those
+   * that reported that side of the cell's HS6 that month. A source missing from
+   * {@code priority} ranks after every listed one; among such sources the first by name is
+   * taken.
    */
   public static Dataset<Row> cells(Dataset<Row> flowsMonthly, List<String> priority) {
     Column rank = lit(priority.size());
@@ -61,17 +64,19 @@ public final class FlowViews {
     Column exporterSide = col("reported_by").equalTo("exporter");
     Column importerSide = col("reported_by").equalTo("importer");
     Column choice = struct(rank.as("r"), col("source").as("s"));
-    WindowSpec flow = Window.partitionBy("period", "exporter_iso3", "importer_iso3");
+    // Not per (month, exporter, importer): the preferred source's codes of a month would hide
+    // every code the other source reports and it does not.
+    WindowSpec cell = Window.partitionBy("period", "exporter_iso3", "importer_iso3", "hs6");
     Column[] keys = new Column[CELL.size() + 2];
     for (int i = 0; i < CELL.size(); i++) {
       keys[i] = col(CELL.get(i));
     }
-    // Functions of (month, exporter, importer), so grouping by them splits no cell.
+    // Functions of (month, exporter, importer, HS6), so grouping by them splits no cell.
     keys[CELL.size()] = col("best_exporter");
     keys[CELL.size() + 1] = col("best_importer");
     return flowsMonthly
-        .withColumn("best_exporter", min(when(exporterSide, choice)).over(flow).getField("s"))
-        .withColumn("best_importer", min(when(importerSide, choice)).over(flow).getField("s"))
+        .withColumn("best_exporter", min(when(exporterSide, choice)).over(cell).getField("s"))
+        .withColumn("best_importer", min(when(importerSide, choice)).over(cell).getField("s"))
         .filter(col("source").equalTo(when(exporterSide, col("best_exporter"))
             .when(importerSide, col("best_importer"))))
         .groupBy(keys)

@@ -99,6 +99,21 @@ class AnalyticsTest {
   }
 
   @Test
+  void eachCellTakesItsPreferredSourceSoACodeOnlyTheOtherSourceReportsIsKept() {
+    // Comtrade reports China's 854231 to Russia in 2023-01; China customs 854231 and 854232.
+    // 854231 is Comtrade's (first in the priority), 854232 China customs': Comtrade has no
+    // 854232 that month. (Chosen per month and pair, Comtrade would have hidden 854232.)
+    List<Row> out = fob(flows(
+        flow("2023-01", "comtrade", "CHN", "RUS", "exporter", "1", "854231", "1000", "1"),
+        flow("2023-01", "gacc", "CHN", "RUS", "exporter", "1", "854231", "1030", "1"),
+        flow("2023-01", "gacc", "CHN", "RUS", "exporter", "1", "854232", "500", "1")))
+        .orderBy("hs6").collectAsList();
+    assertThat(out).extracting(r -> r.getAs("hs6") + " " + r.getAs("value_fob_usd") + " "
+            + r.getAs("source_exporter"))
+        .containsExactly("854231 1000.00 comtrade", "854232 500.00 gacc");
+  }
+
+  @Test
   void aPairsCifFobFactorIsItsMedianWhenItHasEnoughCells() {
     // Six cells both sides report, CIF/FOB 1.05 1.06 1.08 1.10 1.12 1.20: median (1.08 + 1.10)
     // / 2 = 1.09. The KAZ pair has one cell only: the default 1.10.
