@@ -11,7 +11,9 @@ import org.apache.spark.sql.Row;
 
 /**
  * {@code mirror_gaps}: flow cells both sides report. The importer's CIF value is put on a FOB
- * basis with the pair's CIF/FOB factor; the gap and the ratio compare like with like.
+ * basis with the CIF/FOB factor {@link FlowViews#fobFlows} gave the cell (estimated over the
+ * factor window, so that the gap is not absorbed into it; its columns say where it came from);
+ * the gap and the ratio compare like with like.
  *
  * <p>The reconciled value: when the two FOB values agree within a factor of two, their weighted
  * mean ({@link AnalyticsSettings#mirrorWeight()} on the exporter side, 0.5 by default); when

@@ -100,7 +100,8 @@ class AnalyticsTest {
         flow("2023-01", "gacc", "CHN", "RUS", "exporter", "1", "854231", "1030", "1"),
         // A month only China customs reports: it is used.
         flow("2023-02", "gacc", "CHN", "RUS", "exporter", "1", "854231", "700", "1"),
-        // Only the importer reports: 110 CIF / 1.10 (default factor) = 100.00 FOB.
+        // Only the importer reports: 110 CIF / 1.10 = 100.00 FOB (the default factor: the pair
+        // has no cell in the factor window).
         flow("2023-01", "declarations", "ARE", "RUS", "importer", "1", "854231", "110", "2")))
         .orderBy("period", "exporter_iso3").collectAsList();
     assertThat(out).extracting(r -> r.getAs("period") + " " + r.getAs("exporter_iso3") + " "
@@ -126,30 +127,138 @@ class AnalyticsTest {
   }
 
   @Test
-  void aPairsCifFobFactorIsItsMedianWhenItHasEnoughCells() {
-    // Six cells both sides report, CIF/FOB 1.05 1.06 1.08 1.10 1.12 1.20: median (1.08 + 1.10)
-    // / 2 = 1.09. The KAZ pair has one cell only: the default 1.10.
-    String[] cif = {"105", "106", "108", "110", "112", "120"};
+  void eachCellTakesItsPreferredSourceSoACodeOnlyTheOtherSourceReportsIsKept() {
+    // Comtrade reports China's 854231 to Russia in 2023-01; China customs 854231 and 854232.
+    // 854231 is Comtrade's (first in the priority), 854232 China customs': Comtrade has no
+    // 854232 that month. (Chosen per month and pair, Comtrade would have hidden 854232.)
+    List<Row> out = fob(flows(
+        flow("2023-01", "comtrade", "CHN", "RUS", "exporter", "1", "854231", "1000", "1"),
+        flow("2023-01", "gacc", "CHN", "RUS", "exporter", "1", "854231", "1030", "1"),
+        flow("2023-01", "gacc", "CHN", "RUS", "exporter", "1", "854232", "500", "1")))
+        .orderBy("hs6").collectAsList();
+    assertThat(out).extracting(r -> r.getAs("hs6") + " " + r.getAs("value_fob_usd") + " "
+            + r.getAs("source_exporter"))
+        .containsExactly("854231 1000.00 comtrade", "854232 500.00 gacc");
+  }
+
+  /** A cell both sides report to Comtrade: the exporter's FOB and the importer's CIF. */
+  static List<Row> mirrored(String month, String exporter, String importer, String hs6,
+      String fob, String cif) {
+    return List.of(flow(month, "comtrade", exporter, importer, "exporter", "1", hs6, fob, null),
+        flow(month, "comtrade", exporter, importer, "importer", "1", hs6, cif, null));
+  }
+
+  /** Six window cells (2021-03..2021-05) of chapter 85 at FOB 100 and the given CIF values. */
+  static List<Row> sixWindowCells(String exporter, String importer, String... cif) {
     List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < cif.length; i++) {
-      String month = "2023-0" + (i + 1);
-      rows.add(flow(month, "comtrade", "CHN", "ARM", "exporter", "1", "854231", "100", null));
-      rows.add(flow(month, "comtrade", "CHN", "ARM", "importer", "1", "854231", cif[i], null));
+    for (int i = 0; i < 6; i++) {
+      rows.addAll(mirrored("2021-0" + (3 + i % 3), exporter, importer,
+          i < 3 ? "854231" : "854232", "100", cif[i]));
     }
-    rows.add(flow("2023-01", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "100", null));
-    rows.add(flow("2023-01", "comtrade", "CHN", "KAZ", "importer", "1", "854231", "130", null));
-    Dataset<Row> cells = FlowViews.cells(flows(rows.toArray(Row[]::new)), List.of("comtrade"));
-    Map<String, String> factors = new LinkedHashMap<>();
-    FlowViews.cifFobFactors(cells, SETTINGS).orderBy("importer_iso3").collectAsList()
-        .forEach(r -> factors.put(r.getString(1), String.format("%.2f %s %d", r.getDouble(2),
-            r.getString(4), r.getLong(3))));
-    assertThat(factors).containsExactly(Map.entry("ARM", "1.09 estimated 6"),
-        Map.entry("KAZ", "1.10 default 1"));
+    return rows;
+  }
+
+  /** The factor columns of a fob flow or mirror gap row, the factor to four decimals. */
+  static String factorOf(Row r) {
+    return String.format(java.util.Locale.ROOT, "%.4f %s %s %s %s",
+        r.<Double>getAs("cif_fob_factor"), r.getAs("factor_source"), r.getAs("factor_window"),
+        r.getAs("factor_cells"), r.getAs("factor_capped"));
+  }
+
+  @Test
+  void aFactorComesFromItsWindowSoAPostWarGapStaysAGap() {
+    // Window (2021-03..2021-05) cells, CIF/FOB 1.05 1.06 1.08 and 1.10 1.12 1.20: median
+    // (1.08 + 1.10) / 2 = 1.09, six cells, all of chapter 85: the pair-chapter's own factor.
+    List<Row> rows = new ArrayList<>(sixWindowCells("CHN", "ARM",
+        "105", "106", "108", "110", "112", "120"));
+    // Six post-war months at CIF/FOB 1.40, outside the window: they do not move the factor.
+    // (Taken over all twelve cells, as before, the median would be (1.20 + 1.40) / 2 = 1.30
+    // and 1400 / 1.30 = 1076.92: most of the gap would have become freight.)
+    for (int m = 3; m <= 8; m++) {
+      rows.addAll(mirrored("2022-0" + m, "CHN", "ARM", "854231", "1000", "1400"));
+    }
+    List<Row> gaps = MirrorGaps.from(fob(flows(rows.toArray(Row[]::new))), SETTINGS)
+        .where("period >= DATE'2022-01-01'").orderBy("period").collectAsList();
+    // 1400 / 1.09 = 1284.4037 -> 1284.40 FOB; gap 1000 - 1284.40 = -284.40; ratio 1.2844:
+    // the importer records 28% more than the exporter once the pair's pre-war 9% freight is
+    // taken off the 40%. They agree within a factor of two: reconciled 0.5 x 1000 + 0.5 x
+    // 1284.40 = 1142.20.
+    assertThat(gaps).hasSize(6).allSatisfy(r -> {
+      assertThat(factorOf(r)).isEqualTo("1.0900 pair_chapter 2021-03..2021-05 6 false");
+      assertThat(r.getAs("fob_from_importer_usd") + " " + r.getAs("gap_usd") + " "
+          + r.getAs("reconciled_usd")).isEqualTo("1284.40 -284.40 1142.20");
+      assertThat(r.<Double>getAs("ratio")).isCloseTo(1.2844, within(1e-9));
+      assertThat(r.<Double>getAs("abs_gap_share")).isCloseTo(0.2844, within(1e-9));
+    });
+  }
+
+  @Test
+  void aChapterWithEnoughCellsHasItsOwnFactorAndAnotherFallsBackToThePairs() {
+    // Chapter 85, six window cells at 1.02 1.03 1.04 and 1.04 1.05 1.06: median (1.04 +
+    // 1.04) / 2 = 1.04. Chapter 88, four window cells at 1.15 1.16 1.17 1.18: too few for
+    // its own. The pair, ten cells: 1.02 1.03 1.04 1.04 1.05 | 1.06 1.15 1.16 1.17 1.18,
+    // median (1.05 + 1.06) / 2 = 1.055.
+    List<Row> rows = new ArrayList<>(sixWindowCells("CHN", "KAZ",
+        "102", "103", "104", "104", "105", "106"));
+    rows.addAll(mirrored("2021-03", "CHN", "KAZ", "880730", "100", "115"));
+    rows.addAll(mirrored("2021-04", "CHN", "KAZ", "880730", "100", "116"));
+    rows.addAll(mirrored("2021-05", "CHN", "KAZ", "880730", "100", "117"));
+    rows.addAll(mirrored("2021-03", "CHN", "KAZ", "880240", "100", "118"));
+    // June 2022, only Kazakhstan reports: 1040 / 1.04 = 1000.00 (chapter 85's factor),
+    // 1055 / 1.055 = 1000.00 (chapter 88 and chapter 84, which has no window cell at all: the
+    // pair's).
+    rows.add(flow("2022-06", "comtrade", "CHN", "KAZ", "importer", "1", "854231", "1040", null));
+    rows.add(flow("2022-06", "comtrade", "CHN", "KAZ", "importer", "1", "880730", "1055", null));
+    rows.add(flow("2022-06", "comtrade", "CHN", "KAZ", "importer", "1", "847150", "1055", null));
+    List<Row> june = fob(flows(rows.toArray(Row[]::new)))
+        .where("period = DATE'2022-06-01'").orderBy("hs6").collectAsList();
+    assertThat(june).extracting(r -> r.getAs("hs6") + " " + factorOf(r) + " "
+            + r.getAs("value_fob_usd"))
+        .containsExactly("847150 1.0550 pair 2021-03..2021-05 10 false 1000.00",
+            "854231 1.0400 pair_chapter 2021-03..2021-05 6 false 1000.00",
+            "880730 1.0550 pair 2021-03..2021-05 10 false 1000.00");
+  }
+
+  @Test
+  void aWindowMedianAboveTheRangeIsCappedAndFlagged() {
+    // Six window cells at 1.30 1.32 1.34 and 1.36 1.38 1.40: median (1.34 + 1.36) / 2 = 1.35,
+    // above the 1.2 cap: 1.2, still the pair-chapter's own estimate, flagged. Only the
+    // importer reports in June 2022: 1320 / 1.2 = 1100.00.
+    List<Row> rows = new ArrayList<>(sixWindowCells("CHN", "TUR",
+        "130", "132", "134", "136", "138", "140"));
+    rows.add(flow("2022-06", "comtrade", "CHN", "TUR", "importer", "1", "854231", "1320", null));
+    Row june = fob(flows(rows.toArray(Row[]::new))).where("period = DATE'2022-06-01'").first();
+    assertThat(factorOf(june) + " " + june.getAs("value_fob_usd"))
+        .isEqualTo("1.2000 pair_chapter 2021-03..2021-05 6 true 1100.00");
+  }
+
+  @Test
+  void aPairWithTooFewWindowCellsGetsTheImfDefault() {
+    // Five window cells (at 1.05) are one short of six; the three post-war cells both sides
+    // report (at 1.30) do not count, though with them the pair has eight. Default 1.10:
+    // 1300 / 1.10 = 1181.818 -> 1181.82.
+    List<Row> rows = new ArrayList<>();
+    for (String month : new String[] {"2021-03", "2021-04", "2021-05"}) {
+      rows.addAll(mirrored(month, "CHN", "UZB", "854231", "100", "105"));
+    }
+    rows.addAll(mirrored("2021-03", "CHN", "UZB", "854232", "100", "105"));
+    rows.addAll(mirrored("2021-04", "CHN", "UZB", "854232", "100", "105"));
+    for (String month : new String[] {"2022-03", "2022-04", "2022-05"}) {
+      rows.addAll(mirrored(month, "CHN", "UZB", "854231", "1000", "1300"));
+    }
+    Dataset<Row> cells = FlowViews.cells(flows(rows.toArray(Row[]::new)),
+        SETTINGS.sourcePriority());
+    assertThat(FlowViews.cifFobFactors(cells, SETTINGS).count()).isZero();
+    Row march = FlowViews.fobFlows(cells, FlowViews.cifFobFactors(cells, SETTINGS), SETTINGS)
+        .where("period = DATE'2022-03-01'").first();
+    assertThat(factorOf(march) + " " + march.getAs("fob_from_importer_usd"))
+        .isEqualTo("1.1000 default 2021-03..2021-05 null false 1181.82");
   }
 
   @Test
   void mirrorGapsPutCifOnAFobBasisAndReconcile() {
     List<Row> gaps = MirrorGaps.from(fob(flows(
+        // No cell in the factor window (2021-03..2021-05): the default factor 1.10.
         // Agreeing sides: 1210 CIF / 1.10 = 1100.00 FOB; gap 1000 - 1100 = -100; ratio 1.1;
         // reconciled 0.5 x 1000 + 0.5 x 1100 = 1050.00.
         flow("2023-01", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "1000", null),
