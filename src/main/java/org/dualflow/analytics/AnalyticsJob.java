@@ -57,7 +57,7 @@ public final class AnalyticsJob {
     out.put("transit_signals", TransitSignals.from(fob,
         reference.groups().members("transit_hubs"), reference.groups().members("greater_china"),
         DESTINATION, settings.baseline(), settings.transitThreshold()));
-    out.put("unit_value_outliers", UnitValueOutliers.from(dualUseFlows, settings));
+    out.put("unit_value_outliers", UnitValueOutliers.from(dualUseFlows, cells, settings));
     // Both entity tables aggregate the firms of shipment-level records several ways: found once.
     Dataset<Row> roles = EntitySummary.roles(dualUseFlows.filter(col("shipper").isNotNull()
         .or(col("consignee").isNotNull()).or(col("manufacturer").isNotNull()))).cache();
