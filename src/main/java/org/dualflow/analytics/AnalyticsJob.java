@@ -44,7 +44,8 @@ public final class AnalyticsJob {
       Dataset<Row> tradeRecords, org.dualflow.reference.ReferenceData reference,
       AnalyticsSettings settings) {
     Dataset<Row> coverage = Coverage.from(tradeRecords).cache();
-    Dataset<Row> cells = FlowViews.cells(flowsMonthly, settings.sourcePriority());
+    // The cells feed the FOB flows and the unit values: one shuffle of flows_monthly, kept.
+    Dataset<Row> cells = FlowViews.cells(flowsMonthly, settings.sourcePriority()).cache();
     Dataset<Row> fob = FlowViews.fobFlows(cells, FlowViews.cifFobFactors(cells, settings),
         settings).cache();
     Dataset<Row> corridorCoverage = CorridorMonthly.coverage(fob, reference.corridors(),
@@ -65,12 +66,12 @@ public final class AnalyticsJob {
     out.put("supplier_share", SupplierShare.from(fob, supplierGroups, coverage));
     out.put("transit_signals", TransitSignals.from(fob,
         reference.groups().members("transit_hubs"), origins, DESTINATION, settings, coverage));
-    out.put("unit_value_outliers", UnitValueOutliers.from(dualUseFlows, settings));
+    out.put("unit_value_outliers", UnitValueOutliers.from(dualUseFlows, cells, settings));
     // Both entity tables aggregate the firms of shipment-level records several ways: found once.
     Dataset<Row> roles = EntitySummary.roles(dualUseFlows.filter(col("shipper").isNotNull()
         .or(col("consignee").isNotNull()).or(col("manufacturer").isNotNull()))).cache();
     out.put("entity_summary", EntitySummary.summaryOfRoles(roles));
     out.put("entity_concentration", EntitySummary.concentrationOfRoles(roles));
-    return new Tables(out, List.of(coverage, fob, corridorCoverage, corridors, roles));
+    return new Tables(out, List.of(coverage, cells, fob, corridorCoverage, corridors, roles));
   }
 }

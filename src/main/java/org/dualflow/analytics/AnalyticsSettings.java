@@ -38,7 +38,8 @@ import org.dualflow.Periods;
  *     agree within a factor of two (default 0.5: no side preferred)
  * @param outlierScore robust z-score above which a unit value is flagged (default 3.5,
  *     Iglewicz and Hoaglin)
- * @param minOutlierGroup records an HS6-month group needs before its records are scored
+ * @param minOutlierGroup records a unit-value group (HS6, month and reporting side, and the
+ *     unit for prices per unit) needs before its records are scored
  */
 public record AnalyticsSettings(Periods baseline, List<String> sourcePriority,
     double transitThreshold, double minCoverage, int persistMonths, int persistOf,

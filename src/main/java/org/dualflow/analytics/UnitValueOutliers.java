@@ -6,8 +6,11 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log10;
+import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.median;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.pow;
+import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import org.apache.spark.sql.Column;
@@ -17,14 +20,32 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
- * {@code unit_value_outliers}: every classified monthly record with a weight, its US dollars per
- * kilogram against the median of the same HS6 and month, and a robust score.
+ * {@code unit_value_outliers}: every monthly export or import record the flow tables count, its
+ * US dollars per kilogram and per supplementary unit (pieces, litres, ...) against the medians of
+ * its group, and a robust score for each.
+ *
+ * <p>Which records: only those the other analytics count. Monthly export and import lines only
+ * (annual records cover months, and Comtrade's re-export and re-import lines are "of which"
+ * parts of its exports and imports: they would be their own records twice). And only the
+ * source chosen for that side of the flow ({@link FlowViews#cells}): China's exports reported
+ * by Comtrade and by China customs are the same shipments, and counting both would put each
+ * price twice into its median.
+ *
+ * <p>Groups: HS6, month and reporting side, and for units also the unit. An exporter reports
+ * a FOB price and an importer a CIF price (freight and insurance included): two statistics, so
+ * a CIF price is never scored against FOB prices. Pieces are compared with pieces only.
  *
  * <p>Unit values spread over orders of magnitude, so the score is taken on their logarithm:
- * z = 0.6745 (x - median) / MAD, x = log10(USD/kg), MAD the median absolute deviation
- * (Iglewicz and Hoaglin's modified z-score). Records under {@link #MIN_SCORED_KG} and groups
- * with fewer than {@link AnalyticsSettings#minOutlierGroup()} weighed records get no score. A low outlier (cheap per
- * kilogram) is how undervalued or misdeclared goods show.
+ * z = 0.6745 (x - median) / MAD, x = log10(USD per kg or per unit), MAD the median absolute
+ * deviation (Iglewicz and Hoaglin's modified z-score). Records under {@link #MIN_SCORED_KG} are
+ * not scored per kilogram, and groups with fewer than {@link AnalyticsSettings#minOutlierGroup()}
+ * counted records get no score. A low outlier (cheap per kilogram or per piece) is how
+ * undervalued or misdeclared goods show; per piece it shows goods declared at their real
+ * weight but a fraction of their number's worth, which the price per kilogram cannot see.
+ *
+ * <p>A record is listed when it has a weight or a supplementary quantity: one with a quantity
+ * but no weight is scored per unit only (its per-kilogram columns are null), one with neither
+ * is left out, as there is nothing to price it by.
  *
  * <p>The MAD is floored at {@link #MIN_MAD}: when most of a group shares one price (identical
  * or rounding-close unit values, common in aggregated statistics) the raw MAD is zero or
@@ -39,38 +60,101 @@ public final class UnitValueOutliers {
   /**
    * Most sources give whole kilograms, so below 10 kg rounding alone moves a unit value by 5%
    * or more (a 600-dollar flow "weighing" 1 kg). Such records are listed but neither scored nor
-   * counted in their group's median.
+   * counted in their group's median per kilogram.
    */
   static final int MIN_SCORED_KG = 10;
+
+  /**
+   * Quantity units that are kilograms as the sources spell them (Comtrade's abbreviation and
+   * its unit code 8, China customs' 千克, Russian кг). Comtrade gives a quantity in kilograms
+   * for goods without a supplementary unit: it is the weight again, already scored per
+   * kilogram, so it is not scored a second time as a "unit".
+   */
+  static final String[] KILOGRAM_UNITS = {"kg", "8", "千克", "кг"};
+
+  /** The keys of one side of a flow as {@link FlowViews#cells} chooses its source. */
+  private static final String[] SIDE = {"period", "exporter_iso3", "importer_iso3", "hs6",
+      "reported_by", "source"};
+
+  /** The output columns of one way of pricing a record. */
+  private record Measure(String price, String median, String groupRecords, String z,
+      String isOutlier, String direction) {
+  }
+
+  private static final Measure PER_KG = new Measure("usd_per_kg", "median_usd_per_kg",
+      "group_records", "robust_z", "is_outlier", "direction");
+  private static final Measure PER_UNIT = new Measure("usd_per_unit", "median_usd_per_unit",
+      "unit_group_records", "robust_z_unit", "is_outlier_unit", "direction_unit");
 
   private UnitValueOutliers() {
   }
 
-  public static Dataset<Row> from(Dataset<Row> dualUseFlows, AnalyticsSettings settings) {
-    WindowSpec group = Window.partitionBy("hs6", "period");
+  /**
+   * @param dualUseFlows {@code dual_use_flows}
+   * @param cells {@link FlowViews#cells}: which source each side of each flow cell is taken from
+   */
+  public static Dataset<Row> from(Dataset<Row> dualUseFlows, Dataset<Row> cells,
+      AnalyticsSettings settings) {
+    Column hasWeight = col("net_kg").gt(0);
+    Column hasUnits = col("qty").gt(0).and(col("qty_unit").isNotNull())
+        .and(not(lower(trim(col("qty_unit"))).isin((Object[]) KILOGRAM_UNITS)));
     Dataset<Row> records = dualUseFlows
-        .filter(col("freq").equalTo("M").and(col("net_kg").gt(0)).and(col("value_usd").gt(0)))
+        .filter(col("freq").equalTo("M").and(col("flow").isin("export", "import"))
+            .and(col("value_usd").gt(0)).and(hasWeight.or(hasUnits)))
         .select("record_id", "source", "source_file", "source_line", "period", "exporter_iso3",
-            "importer_iso3", "reported_by", "hs6", "value_usd", "net_kg")
+            "importer_iso3", "reported_by", "hs6", "value_usd", "net_kg", "qty", "qty_unit")
         .distinct()                         // one row per record, whatever lists it matched
-        .withColumn("usd_per_kg", TransitSignals.ratio(col("value_usd"), col("net_kg")))
-        .withColumn("x", log10(col("usd_per_kg")))
-        .withColumn("weighed", col("net_kg").geq(MIN_SCORED_KG))
-        .withColumn("weighed_x", when(col("weighed"), col("x")))   // null: out of the statistics
-        .withColumn("group_median_x", median(col("weighed_x")).over(group))
-        .withColumn("group_records", count(col("weighed_x")).over(group))
-        .withColumn("abs_dev", abs(col("weighed_x").minus(col("group_median_x"))))
-        .withColumn("group_mad", median(col("abs_dev")).over(group));
-    Column scored = col("weighed").and(col("group_records").geq(settings.minOutlierGroup()));
-    Column z = lit(0.6745).multiply(col("x").minus(col("group_median_x")))
-        .divide(greatest(col("group_mad"), lit(MIN_MAD)));
-    return records
-        .withColumn("median_usd_per_kg", pow(lit(10.0), col("group_median_x")))
-        .withColumn("robust_z", when(scored, z))
-        .withColumn("is_outlier", when(scored, abs(z).gt(settings.outlierScore()))
+        .join(chosenSides(cells), SIDE, "left_semi");
+    Dataset<Row> perKg = score(records, PER_KG, hasWeight, col("net_kg"),
+        col("net_kg").geq(MIN_SCORED_KG), settings, col("hs6"), col("period"),
+        col("reported_by"));
+    return score(perKg, PER_UNIT, hasUnits, col("qty"), lit(true), settings, col("hs6"),
+        col("period"), col("reported_by"), col("qty_unit"));
+  }
+
+  /**
+   * The (month, exporter, importer, HS6, side, source) of every side of a cell that some source
+   * reported, from the source chosen for it. Distinct: a cell appears once per list version.
+   */
+  static Dataset<Row> chosenSides(Dataset<Row> cells) {
+    return side(cells, "exporter").union(side(cells, "importer")).distinct();
+  }
+
+  private static Dataset<Row> side(Dataset<Row> cells, String reportedBy) {
+    Column source = col("source_" + reportedBy);
+    return cells.filter(source.isNotNull())
+        .select(col("period"), col("exporter_iso3"), col("importer_iso3"), col("hs6"),
+            lit(reportedBy).as("reported_by"), source.as("source"));
+  }
+
+  /**
+   * Adds {@code m}'s columns: the price of each record {@code priced} (value / {@code amount}),
+   * its group's median and counted records, and a score for the records {@code inStatistics}
+   * when the group has enough of them. Records not priced get nulls and no flag.
+   */
+  private static Dataset<Row> score(Dataset<Row> records, Measure m, Column priced,
+      Column amount, Column inStatistics, AnalyticsSettings settings, Column... groupBy) {
+    WindowSpec group = Window.partitionBy(groupBy);
+    Dataset<Row> withStats = records
+        .withColumn(m.price(), when(priced, TransitSignals.ratio(col("value_usd"), amount)))
+        .withColumn("x", log10(col(m.price())))
+        .withColumn("counted_x", when(inStatistics, col("x")))  // null: out of the statistics
+        .withColumn("median_x", median(col("counted_x")).over(group))
+        .withColumn("counted", count(col("counted_x")).over(group))
+        .withColumn("mad", median(abs(col("counted_x").minus(col("median_x")))).over(group));
+    Column scored = col("counted_x").isNotNull()
+        .and(col("counted").geq(settings.minOutlierGroup()));
+    Column z = lit(0.6745).multiply(col("x").minus(col("median_x")))
+        .divide(greatest(col("mad"), lit(MIN_MAD)));
+    Column flagged = col(m.isOutlier());
+    return withStats
+        .withColumn(m.median(), when(priced, pow(lit(10.0), col("median_x"))))
+        .withColumn(m.groupRecords(), when(priced, col("counted")))
+        .withColumn(m.z(), when(scored, z))
+        .withColumn(m.isOutlier(), when(scored, abs(z).gt(settings.outlierScore()))
             .otherwise(lit(false)))
-        .withColumn("direction", when(col("is_outlier").and(z.lt(0)), lit("low"))
-            .when(col("is_outlier"), lit("high")))
-        .drop("x", "weighed", "weighed_x", "group_median_x", "abs_dev", "group_mad");
+        .withColumn(m.direction(), when(flagged.and(z.lt(0)), lit("low"))
+            .when(flagged, lit("high")))
+        .drop("x", "counted_x", "median_x", "counted", "mad");
   }
 }

@@ -509,29 +509,206 @@ class AnalyticsTest {
     assertThat(out.get("g").<String>getAs("direction")).isEqualTo("high");
   }
 
+  @Test
+  void reExportAndAnnualLinesAreNotUnitValues() {
+    // The six records of the first outlier test, and beside them a Comtrade re-export line and
+    // an annual line of the same HS6, both at 0.1 USD/kg (annual records are dated 1 January,
+    // so this one falls in the group's month). Neither is a monthly export or import: neither
+    // is listed, and the group stays as it was: 6 records, median 1, MAD 0.0396, f at -34.07.
+    // Counted, the two would have made 8 log values -1 -1 -1 0.9031 1 1 1 1.0792: median
+    // (0.9031 + 1) / 2 = 0.9516, 8 group records.
+    List<Map<String, Object>> records = new ArrayList<>(records(new String[][] {
+        {"a", "100", "10"}, {"b", "200", "20"}, {"c", "120", "10"}, {"d", "80", "10"},
+        {"e", "100", "10"}, {"f", "10", "100"}}));
+    records.add(with(record("rx", "10", "100"), "flow", "re-export"));
+    records.add(with(record("an", "10", "100"), "freq", "A"));
+    Map<String, Row> out = outliers(records);
+    assertThat(out).containsOnlyKeys("a", "b", "c", "d", "e", "f");
+    assertThat(out.get("a").<Long>getAs("group_records")).isEqualTo(6L);
+    assertThat(out.get("a").<Double>getAs("median_usd_per_kg")).isCloseTo(10.0, within(1e-9));
+    assertThat(out.get("f").<Double>getAs("robust_z")).isCloseTo(-34.07, within(0.01));
+  }
+
+  @Test
+  void onlyTheSourceChosenForASideOfAFlowIsPriced() {
+    // Comtrade reports China's exports to Russia (a-f as in the first outlier test); China
+    // customs (gacc, second in the priority) reports five of them too, at 1000 USD / 10 kg =
+    // 100 USD/kg: not the chosen source of that side, so not listed. China's exports to
+    // Kazakhstan only gacc reports: k, 100 USD / 10 kg = 10 USD/kg, is listed.
+    // The group (854231, January, exporter): a-f and k, log10 1 1 1.0792 0.9031 1 -1 1. Sorted
+    // -1 0.9031 1 1 1 1 1.0792: median 1 (10 USD/kg); deviations 0 0 0.0792 0.0969 0 2 0, sorted
+    // 0 0 0 0 0.0792 0.0969 2: MAD 0, floored at 0.02. f: 0.6745 x (-1 - 1) / 0.02 = -67.45.
+    // With the five gacc records at log 2 the median of 12 would have been
+    // (1 + 1.0792) / 2 = 1.0396, 10.96 USD/kg.
+    List<Map<String, Object>> records = new ArrayList<>(records(new String[][] {
+        {"a", "100", "10"}, {"b", "200", "20"}, {"c", "120", "10"}, {"d", "80", "10"},
+        {"e", "100", "10"}, {"f", "10", "100"}}));
+    for (int i = 1; i <= 5; i++) {
+      records.add(with(record("g" + i, "1000", "10"), "source", "gacc"));
+    }
+    records.add(with(record("k", "100", "10"), "source", "gacc", "importer_iso3", "KAZ",
+        "partner_iso3", "KAZ"));
+    Map<String, Row> out = outliers(records);
+    assertThat(out).containsOnlyKeys("a", "b", "c", "d", "e", "f", "k");
+    assertThat(out.get("k").<String>getAs("source")).isEqualTo("gacc");
+    assertThat(out.get("a").<Long>getAs("group_records")).isEqualTo(7L);
+    assertThat(out.get("a").<Double>getAs("median_usd_per_kg")).isCloseTo(10.0, within(1e-9));
+    assertThat(out.get("f").<Double>getAs("robust_z")).isCloseTo(-67.45, within(0.01));
+  }
+
+  @Test
+  void integratedCircuitsArePricedPerPieceToo() {
+    //        USD    kg   pieces  USD/kg  USD/piece
+    // p1    1000    10      100     100         10
+    // p2    2000    20      200     100         10
+    // p3    1100    10      100     110         11
+    // p4     900    10      100      90          9
+    // p5    1000    10      100     100         10
+    // p6    1000    10     1000     100          1   ten times the pieces for the price
+    // p7    1100     -      100       -         11   no weight: priced per piece only
+    // p9    1000    10    10 kg     100          -   a quantity in kg is the weight again
+    // p8     500     -        -       -          -   nothing to price it by: not listed
+    // Per kg (p1-p6, p9), log10 2 2 2.0414 1.9542 2 2 2: median 2, MAD 0, floored at 0.02.
+    // p6: z 0, not an outlier; p3: 0.6745 x 0.0414 / 0.02 = 1.396.
+    // Per piece (p1-p7), log10 1 1 1.0414 0.9542 1 0 1.0414. Sorted 0 0.9542 1 1 1 1.0414
+    // 1.0414: median 1 (10 USD/piece); deviations 0 0 0.0414 0.0458 0 1 0.0414, sorted 0 0 0
+    // 0.0414 0.0414 0.0458 1: MAD 0.0414 (log10 1.1). p6: 0.6745 x (0 - 1) / 0.0414 = -16.30,
+    // a low outlier per piece; p7: 0.6745 x 0.0414 / 0.0414 = 0.6745.
+    List<Map<String, Object>> records = new ArrayList<>();
+    String[][] pieces = {{"p1", "1000", "10", "100"}, {"p2", "2000", "20", "200"},
+        {"p3", "1100", "10", "100"}, {"p4", "900", "10", "100"}, {"p5", "1000", "10", "100"},
+        {"p6", "1000", "10", "1000"}, {"p7", "1100", null, "100"}};
+    for (String[] r : pieces) {
+      records.add(with(record(r[0], r[1], r[2]), "qty", new BigDecimal(r[3]).setScale(3),
+          "qty_unit", "u"));
+    }
+    records.add(with(record("p9", "1000", "10"), "qty", new BigDecimal("10.000"), "qty_unit",
+        "kg"));
+    records.add(record("p8", "500", null));
+    Map<String, Row> out = outliers(records);
+    assertThat(out).containsOnlyKeys("p1", "p2", "p3", "p4", "p5", "p6", "p7", "p9");
+    Row p6 = out.get("p6");
+    assertThat(p6.<Double>getAs("robust_z")).isCloseTo(0.0, within(1e-9));
+    assertThat(p6.<Boolean>getAs("is_outlier")).isFalse();
+    assertThat(p6.<Double>getAs("usd_per_unit")).isCloseTo(1.0, within(1e-9));
+    assertThat(p6.<Double>getAs("median_usd_per_unit")).isCloseTo(10.0, within(1e-9));
+    assertThat(p6.<Long>getAs("unit_group_records")).isEqualTo(7L);
+    assertThat(p6.<Double>getAs("robust_z_unit")).isCloseTo(-16.30, within(0.01));
+    assertThat(p6.<Boolean>getAs("is_outlier_unit")).isTrue();
+    assertThat(p6.<String>getAs("direction_unit")).isEqualTo("low");
+    assertThat(out.get("p3").<Double>getAs("robust_z")).isCloseTo(1.396, within(0.001));
+    assertThat(out.get("p3").<Long>getAs("group_records")).isEqualTo(7L);
+    Row p7 = out.get("p7");
+    assertThat(p7.<Double>getAs("usd_per_kg")).isNull();
+    assertThat(p7.<Double>getAs("robust_z")).isNull();
+    assertThat(p7.<Long>getAs("group_records")).isNull();
+    assertThat(p7.<Boolean>getAs("is_outlier")).isFalse();
+    assertThat(p7.<Double>getAs("robust_z_unit")).isCloseTo(0.6745, within(1e-6));
+    Row p9 = out.get("p9");
+    assertThat(p9.<Double>getAs("usd_per_unit")).isNull();
+    assertThat(p9.<Double>getAs("robust_z_unit")).isNull();
+    assertThat(p9.<Boolean>getAs("is_outlier_unit")).isFalse();
+  }
+
+  @Test
+  void exporterAndImporterPricesAreSeparateGroups() {
+    // China reports e1-e5 at 100 USD / 10 kg = 10 USD/kg FOB and e6 at 130 / 10 = 13; Russia's
+    // declarations report i1-i5 at 130 USD / 10 kg = 13 USD/kg CIF.
+    // Exporter group, log10 1 1 1 1 1 1.1139: median 1, MAD 0, floored at 0.02. e6:
+    // 0.6745 x 0.1139 / 0.02 = 3.843, a high outlier. Importer group: five at 1.1139, median
+    // 13 USD/kg, every z 0.
+    // Pooled, the median of 11 would have been 1.1139 (13 USD/kg), and e1-e5 low outliers at
+    // -3.843 each.
+    List<Map<String, Object>> records = new ArrayList<>();
+    for (int i = 1; i <= 6; i++) {
+      records.add(record("e" + i, i == 6 ? "130" : "100", "10"));
+      if (i <= 5) {
+        records.add(with(record("i" + i, "130", "10"), "source", "declarations", "flow",
+            "import", "reported_by", "importer", "reporter_iso3", "RUS", "partner_iso3", "CHN",
+            "value_basis", "CIF"));
+      }
+    }
+    Map<String, Row> out = outliers(records);
+    assertThat(out.get("e1").<Double>getAs("median_usd_per_kg")).isCloseTo(10.0, within(1e-9));
+    assertThat(out.get("e1").<Long>getAs("group_records")).isEqualTo(6L);
+    assertThat(out.get("e1").<Boolean>getAs("is_outlier")).isFalse();
+    assertThat(out.get("e6").<Double>getAs("robust_z")).isCloseTo(3.843, within(0.001));
+    assertThat(out.get("e6").<String>getAs("direction")).isEqualTo("high");
+    assertThat(out.get("i1").<Double>getAs("median_usd_per_kg")).isCloseTo(13.0, within(1e-9));
+    assertThat(out.get("i1").<Long>getAs("group_records")).isEqualTo(5L);
+    assertThat(out.get("i1").<Double>getAs("robust_z")).isCloseTo(0.0, within(1e-9));
+  }
+
+  static final StructType DUAL_USE_FLOWS = TableSchema.load("dual_use_flows").schema();
+
+  /**
+   * A dual_use_flows row: China's export of HS 854231 to Russia in January 2023 as Comtrade
+   * reports it (list chpl 2024-02, tier 1); {@code kg} may be null.
+   */
+  private static Map<String, Object> record(String id, String usd, String kg) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("record_id", id);
+    m.put("source", "comtrade");
+    m.put("source_file", "f.csv");
+    m.put("source_line", 1L);
+    m.put("freq", "M");
+    m.put("flow", "export");
+    m.put("reported_by", "exporter");
+    m.put("reporter_iso3", "CHN");
+    m.put("partner_iso3", "RUS");
+    m.put("exporter_iso3", "CHN");
+    m.put("importer_iso3", "RUS");
+    m.put("hs_code", "854231");
+    m.put("hs_edition", "H6");
+    m.put("hs6_reported", "854231");
+    m.put("hs6", "854231");
+    m.put("is_hs_mapped", false);
+    m.put("list_id", "chpl");
+    m.put("list_version", "2024-02");
+    m.put("list_code", "854231");
+    m.put("tier", "1");
+    m.put("value_usd", new BigDecimal(usd).setScale(2));
+    m.put("value_basis", "FOB");
+    m.put("net_kg", kg == null ? null : new BigDecimal(kg).setScale(3));
+    m.put("run_id", "r");
+    m.put("period", Date.valueOf("2023-01-01"));
+    return m;
+  }
+
+  /** {@code record} with the columns named in {@code pairs} (name, value, ...) replaced. */
+  private static Map<String, Object> with(Map<String, Object> record, Object... pairs) {
+    for (int i = 0; i < pairs.length; i += 2) {
+      record.put((String) pairs[i], pairs[i + 1]);
+    }
+    return record;
+  }
+
+  /** Records {id, value_usd, net_kg} of the default flow. */
+  private static List<Map<String, Object>> records(String[][] records) {
+    return Arrays.stream(records).map(r -> record(r[0], r[1], r[2])).toList();
+  }
+
   /** Records {id, value_usd, net_kg} of one HS6-month through unit_value_outliers, by id. */
   private static Map<String, Row> outliers(String[][] records) {
-    StructType schema = TableSchema.load("dual_use_flows").schema();
+    return outliers(records(records));
+  }
+
+  /**
+   * Records through unit_value_outliers, by id, with the sources chosen as the analytics job
+   * chooses them: flows_monthly of the same records, then its cells.
+   */
+  private static Map<String, Row> outliers(List<Map<String, Object>> records) {
     List<Row> rows = new ArrayList<>();
-    for (String[] r : records) {
-      Object[] v = new Object[schema.size()];
-      v[schema.fieldIndex("record_id")] = r[0];
-      v[schema.fieldIndex("source")] = "comtrade";
-      v[schema.fieldIndex("source_file")] = "f.csv";
-      v[schema.fieldIndex("source_line")] = 1L;
-      v[schema.fieldIndex("freq")] = "M";
-      v[schema.fieldIndex("exporter_iso3")] = "CHN";
-      v[schema.fieldIndex("importer_iso3")] = "RUS";
-      v[schema.fieldIndex("reported_by")] = "exporter";
-      v[schema.fieldIndex("hs6")] = "854231";
-      v[schema.fieldIndex("value_usd")] = new BigDecimal(r[1]).setScale(2);
-      v[schema.fieldIndex("net_kg")] = new BigDecimal(r[2]).setScale(3);
-      v[schema.fieldIndex("period")] = Date.valueOf("2023-01-01");
+    for (Map<String, Object> r : records) {
+      Object[] v = new Object[DUAL_USE_FLOWS.size()];
+      r.forEach((k, val) -> v[DUAL_USE_FLOWS.fieldIndex(k)] = val);
       rows.add(RowFactory.create(v));
     }
+    Dataset<Row> flows = SparkTestSession.get().createDataFrame(rows, DUAL_USE_FLOWS);
+    Dataset<Row> cells = FlowViews.cells(FlowsMonthly.from(flows), SETTINGS.sourcePriority());
     Map<String, Row> out = new LinkedHashMap<>();
-    UnitValueOutliers.from(SparkTestSession.get().createDataFrame(rows, schema), SETTINGS)
-        .collectAsList().forEach(r -> out.put(r.getString(0), r));
+    UnitValueOutliers.from(flows, cells, SETTINGS).collectAsList()
+        .forEach(r -> out.put(r.getAs("record_id"), r));
     return out;
   }
 }
