@@ -46,8 +46,8 @@ public final class AnalyticsJob {
     Dataset<Row> coverage = Coverage.from(tradeRecords).cache();
     // The cells feed the FOB flows and the unit values: one shuffle of flows_monthly, kept.
     Dataset<Row> cells = FlowViews.cells(flowsMonthly, settings.sourcePriority()).cache();
-    Dataset<Row> fob = FlowViews.fobFlows(cells, FlowViews.cifFobFactors(cells, settings),
-        settings).cache();
+    Dataset<Row> factors = FlowViews.cifFobFactors(cells, settings);
+    Dataset<Row> fob = FlowViews.fobFlows(cells, factors, settings).cache();
     Dataset<Row> corridorCoverage = CorridorMonthly.coverage(fob, reference.corridors(),
         coverage).cache();
     Dataset<Row> corridors = CorridorMonthly.from(fob, reference.corridors(), corridorCoverage)
@@ -64,8 +64,18 @@ public final class AnalyticsJob {
     out.put("mirror_gaps", MirrorGaps.from(fob, settings));
     out.put("baseline_change", BaselineChange.from(corridors, corridorCoverage, settings));
     out.put("supplier_share", SupplierShare.from(fob, supplierGroups, coverage));
-    out.put("transit_signals", TransitSignals.from(fob,
-        reference.groups().members("transit_hubs"), origins, DESTINATION, settings, coverage));
+    Set<String> hubs = reference.groups().members("transit_hubs");
+    out.put("transit_signals", TransitSignals.from(fob, hubs, origins, DESTINATION, settings,
+        coverage));
+    // The roundabout's control goods: the unlisted records between the countries it follows.
+    Set<String> roundaboutCountries = new java.util.TreeSet<>(hubs);
+    origins.values().forEach(roundaboutCountries::addAll);
+    roundaboutCountries.add(DESTINATION);
+    Dataset<Row> controlFob = FlowViews.fobFlows(FlowViews.cells(Roundabout.controlFlows(
+            tradeRecords, dualUseFlows, roundaboutCountries), settings.sourcePriority()),
+        factors, settings);
+    out.put("roundabout", Roundabout.from(fob, controlFob, hubs, origins, DESTINATION,
+        settings, coverage));
     out.put("unit_value_outliers", UnitValueOutliers.from(dualUseFlows, cells, settings));
     // Both entity tables aggregate the firms of shipment-level records several ways: found once.
     Dataset<Row> roles = EntitySummary.roles(dualUseFlows.filter(col("shipper").isNotNull()

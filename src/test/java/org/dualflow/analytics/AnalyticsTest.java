@@ -475,6 +475,94 @@ class AnalyticsTest {
         Map.entry("sanctioning_coalition", "null false 500.00"));
   }
 
+  static StructType nullable(StructType schema) {
+    StructType out = new StructType();
+    for (var f : schema.fields()) {
+      out = out.add(f.name(), f.dataType(), true);
+    }
+    return out;
+  }
+
+  /** A countable monthly export record of trade_records, reported by the exporter. */
+  static Row record(StructType schema, String id, String month, String exporter,
+      String importer, String hs6, String usd) {
+    Object[] v = new Object[schema.size()];
+    v[schema.fieldIndex("record_id")] = id;
+    v[schema.fieldIndex("source")] = "comtrade";
+    v[schema.fieldIndex("freq")] = "M";
+    v[schema.fieldIndex("flow")] = "export";
+    v[schema.fieldIndex("reported_by")] = "exporter";
+    v[schema.fieldIndex("exporter_iso3")] = exporter;
+    v[schema.fieldIndex("importer_iso3")] = importer;
+    v[schema.fieldIndex("hs6")] = hs6;
+    v[schema.fieldIndex("value_usd")] = new BigDecimal(usd).setScale(2);
+    v[schema.fieldIndex("value_basis")] = "FOB";
+    v[schema.fieldIndex("is_countable")] = true;
+    v[schema.fieldIndex("period")] = Date.valueOf(month + "-01");
+    return RowFactory.create(v);
+  }
+
+  @Test
+  void theRoundaboutComparesListedGoodsWithTheOtherGoodsOfTheirChapters() {
+    // Germany exports to Kazakhstan, Kazakhstan to Russia; both report every month. Window
+    // 2021-03..2021-05. Listed 854231 (CHPL tier 1): DEU>KAZ 100 a month, then 200 in June
+    // 2022; KAZ>RUS 10 a month, then 40. Control, 850440 (chapter 85, not listed): DEU>KAZ
+    // 1,000 and KAZ>RUS 50 every month, flat. Cars (870323, chapter 87: no listed good in it)
+    // are no control: 5,000 in June 2022 must not show.
+    // Only the columns the roundabout reads are filled: the others are nullable here.
+    StructType tr = nullable(TableSchema.load("trade_records").schema());
+    StructType duf = nullable(TableSchema.load("dual_use_flows").schema());
+    List<Row> records = new ArrayList<>();
+    List<Row> matches = new ArrayList<>();
+    List<Row> listed = new ArrayList<>();
+    String[][] months = {{"2021-03", "100", "10"}, {"2021-04", "100", "10"},
+        {"2021-05", "100", "10"}, {"2022-06", "200", "40"}};
+    for (String[] m : months) {
+      for (String[] leg : new String[][] {{"DEU", "KAZ", m[1], "1000"}, {"KAZ", "RUS", m[2],
+          "50"}}) {
+        String id = "L" + m[0] + leg[0];
+        records.add(record(tr, id, m[0], leg[0], leg[1], "854231", leg[2]));
+        records.add(record(tr, "C" + m[0] + leg[0], m[0], leg[0], leg[1], "850440", leg[3]));
+        Object[] v = new Object[duf.size()];
+        v[duf.fieldIndex("record_id")] = id;
+        v[duf.fieldIndex("list_id")] = "chpl";
+        v[duf.fieldIndex("list_version")] = "2024-02";
+        v[duf.fieldIndex("tier")] = "1";
+        v[duf.fieldIndex("hs6")] = "854231";
+        matches.add(RowFactory.create(v));
+        listed.add(flow(m[0], "comtrade", leg[0], leg[1], "exporter", "1", "854231", leg[2],
+            null));
+      }
+    }
+    records.add(record(tr, "N", "2022-06", "DEU", "KAZ", "870323", "5000"));
+    var spark = SparkTestSession.get();
+    Dataset<Row> control = Roundabout.controlFlows(spark.createDataFrame(records, tr),
+        spark.createDataFrame(matches, duf), Set.of("DEU", "USA", "KAZ", "RUS"));
+    Dataset<Row> controlCells = FlowViews.cells(control, SETTINGS.sourcePriority());
+    Dataset<Row> controlFob = FlowViews.fobFlows(controlCells,
+        FlowViews.cifFobFactors(controlCells, SETTINGS), SETTINGS);
+    Map<String, Set<String>> origins = Map.of("sanctioning_coalition", Set.of("DEU", "USA"));
+    Dataset<Row> reports = coverage("comtrade DEU export M 2021-03..2022-06",
+        "comtrade KAZ export M 2021-03..2022-06");
+    List<Row> june = Roundabout.from(fob(flows(listed.toArray(Row[]::new))), controlFob,
+            Set.of("KAZ"), origins, "RUS", SETTINGS, reports)
+        .where("period = DATE'2022-06-01'").orderBy("tier").collectAsList();
+    // June 2022: listed to the hub 200 / 100 = index 200, control 1000 / 1000 = 100:
+    // difference 100 points. To Russia: 40 / 10 = 400 against 50 / 50 = 100: 300 points.
+    // Tier 1 is the only tier, so ALL is the same.
+    assertThat(june).extracting(r -> r.getAs("tier") + " " + r.getAs("listed_to_hub_usd") + " "
+            + r.getAs("control_to_hub_usd") + " " + r.getAs("listed_to_hub_index") + " "
+            + r.getAs("control_to_hub_index") + " " + r.getAs("to_hub_index_difference") + " "
+            + r.getAs("listed_to_russia_index") + " " + r.getAs("control_to_russia_index") + " "
+            + r.getAs("to_russia_index_difference") + " "
+            + r.getList(r.fieldIndex("control_chapters")))
+        .containsExactly(
+            "1 200.00 1000.00 200.0 100.0 100.0 400.0 100.0 300.0 [85]",
+            "ALL 200.00 1000.00 200.0 100.0 100.0 400.0 100.0 300.0 [85]");
+    assertThat(june.get(0).<BigDecimal>getAs("control_to_russia_baseline_usd"))
+        .isEqualByComparingTo("50.00");
+  }
+
   @Test
   void aCheapPerKilogramRecordIsALowOutlier() {
     // USD/kg 10, 10, 12, 8, 10 and 0.1 in one HS6-month. log10: 1, 1, 1.0792, 0.9031, 1, -1.
