@@ -65,8 +65,11 @@ public final class AnalyticsJob {
     out.put("baseline_change", BaselineChange.from(corridors, corridorCoverage, settings));
     out.put("supplier_share", SupplierShare.from(fob, supplierGroups, coverage));
     Set<String> hubs = reference.groups().members("transit_hubs");
-    out.put("transit_signals", TransitSignals.from(fob, hubs, origins, DESTINATION, settings,
-        coverage));
+    // Whether each hub's two series are covered, month by month: transit and roundabout.
+    Dataset<Row> hubSeries = TransitSignals.seriesCoverage(fob, hubs, origins, DESTINATION,
+        coverage).cache();
+    out.put("transit_signals", TransitSignals.withSeries(fob, hubs, origins, DESTINATION,
+        settings, hubSeries));
     // The roundabout's control goods: the unlisted records between the countries it follows.
     Set<String> roundaboutCountries = new java.util.TreeSet<>(hubs);
     origins.values().forEach(roundaboutCountries::addAll);
@@ -75,13 +78,14 @@ public final class AnalyticsJob {
             tradeRecords, dualUseFlows, roundaboutCountries), settings.sourcePriority()),
         factors, settings);
     out.put("roundabout", Roundabout.from(fob, controlFob, hubs, origins, DESTINATION,
-        settings, coverage));
+        settings, hubSeries));
     out.put("unit_value_outliers", UnitValueOutliers.from(dualUseFlows, cells, settings));
     // Both entity tables aggregate the firms of shipment-level records several ways: found once.
     Dataset<Row> roles = EntitySummary.roles(dualUseFlows.filter(col("shipper").isNotNull()
         .or(col("consignee").isNotNull()).or(col("manufacturer").isNotNull()))).cache();
     out.put("entity_summary", EntitySummary.summaryOfRoles(roles));
     out.put("entity_concentration", EntitySummary.concentrationOfRoles(roles));
-    return new Tables(out, List.of(coverage, cells, fob, corridorCoverage, corridors, roles));
+    return new Tables(out, List.of(coverage, cells, fob, corridorCoverage, corridors, hubSeries,
+        roles));
   }
 }

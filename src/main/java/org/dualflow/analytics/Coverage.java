@@ -53,24 +53,27 @@ public final class Coverage {
 
   /** The coverage table from {@code trade_records} (all of the warehouse, any commodity). */
   public static Dataset<Row> from(Dataset<Row> tradeRecords) {
-    Dataset<Row> records = tradeRecords.select("source", "reporter_iso3", "flow", "freq",
-        "period", "value_usd", "is_countable", "document_id");
-    Dataset<Row> shipmentLevel = records.groupBy("source")
-        .agg(max(col("document_id").isNotNull()).as("is_shipment_level"));
-    Column countableValue = sum(when(col("is_countable"), col("value_usd")));
-    Dataset<Row> monthly = records.filter(col("freq").equalTo("M"))
-        .groupBy("source", "reporter_iso3", "flow", "period")
-        .agg(count(lit(1)).as("records"), countableValue.as("value_usd"));
-    Dataset<Row> annual = records.filter(col("freq").equalTo("A"))
-        .groupBy(col("source"), col("reporter_iso3"), col("flow"), col("period").as("year"))
-        .agg(count(lit(1)).as("annual_records"), countableValue.as("annual_value_usd"));
+    // One pass over the records; everything below is derived from this small aggregate, whose
+    // shuffle Spark reuses in each branch of the plan.
+    Dataset<Row> reports = tradeRecords
+        .groupBy("source", "reporter_iso3", "flow", "freq", "period")
+        .agg(count(lit(1)).as("records"),
+            sum(when(col("is_countable"), col("value_usd"))).as("value_usd"),
+            max(col("document_id").isNotNull()).as("has_document_id"));
+    Dataset<Row> monthly = reports.filter(col("freq").equalTo("M"))
+        .select("source", "reporter_iso3", "flow", "period", "records", "value_usd");
+    Dataset<Row> annual = reports.filter(col("freq").equalTo("A"))
+        .select(col("source"), col("reporter_iso3"), col("flow"), col("period").as("year"),
+            col("records").as("annual_records"), col("value_usd").as("annual_value_usd"));
+    Dataset<Row> shipmentLevel = reports.groupBy("source")
+        .agg(max(col("has_document_id")).as("is_shipment_level"));
     // From the first month to the last (an annual record's period is its January).
-    Dataset<Row> months = records
+    Dataset<Row> months = reports
         .agg(min("period").as("first"), max(when(col("freq").equalTo("A"),
             add_months(col("period"), 11)).otherwise(col("period"))).as("last"))
         .select(explode(sequence(col("first"), col("last"), expr("INTERVAL 1 MONTH")))
             .as("period"));
-    Dataset<Row> series = records.select("source", "reporter_iso3", "flow").distinct();
+    Dataset<Row> series = reports.select("source", "reporter_iso3", "flow").distinct();
     return series.join(broadcast(shipmentLevel), "source").crossJoin(months)
         .join(monthly, new String[] {"source", "reporter_iso3", "flow", "period"}, "left")
         .withColumn("year", trunc(col("period"), "year"))

@@ -87,10 +87,11 @@ public final class Roundabout {
    * @param listedFob the FOB flows of the listed goods ({@link FlowViews#fobFlows})
    * @param controlFob the same of {@link #controlFlows}
    * @param origins origin group name to members
+   * @param series {@link TransitSignals#seriesCoverage} of the listed flows, hubs and origins
    */
   public static Dataset<Row> from(Dataset<Row> listedFob, Dataset<Row> controlFob,
       Set<String> hubs, Map<String, Set<String>> origins, String destination,
-      AnalyticsSettings settings, Dataset<Row> coverage) {
+      AnalyticsSettings settings, Dataset<Row> series) {
     Periods window = settings.baseline();
     // The listed goods per tier and all tiers together (a cell under two tiers counts once).
     Dataset<Row> listed = listedFob.select("period", "exporter_iso3", "importer_iso3",
@@ -105,8 +106,6 @@ public final class Roundabout {
     for (String s : SERIES) {
       sums.add(sum(when(col("series").equalTo(s), col("value_fob_usd"))).as(s));
     }
-    Dataset<Row> series = TransitSignals.seriesCoverage(listedFob, hubs, origins, destination,
-        coverage);
     Column inWindow = col("period").between(Date.valueOf(window.from().atDay(1)),
         Date.valueOf(window.to().atDay(1)));
     Dataset<Row> windowMonths = series.filter(inWindow).groupBy("origin_group", "hub_iso3")

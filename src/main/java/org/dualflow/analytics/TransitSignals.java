@@ -62,6 +62,17 @@ public final class TransitSignals {
   public static Dataset<Row> from(Dataset<Row> fobFlows, Set<String> hubs,
       Map<String, Set<String>> origins, String destination, AnalyticsSettings settings,
       Dataset<Row> coverage) {
+    return withSeries(fobFlows, hubs, origins, destination, settings,
+        seriesCoverage(fobFlows, hubs, origins, destination, coverage));
+  }
+
+  /**
+   * @param series {@link #seriesCoverage} of the same flows, hubs and origins (the roundabout
+   *     needs it too)
+   */
+  public static Dataset<Row> withSeries(Dataset<Row> fobFlows, Set<String> hubs,
+      Map<String, Set<String>> origins, String destination, AnalyticsSettings settings,
+      Dataset<Row> series) {
     Periods window = settings.baseline();
     Column none = lit(null).cast(fobFlows.schema().apply("value_fob_usd").dataType());
     Column isExport = col("exporter_iso3").isin(hubs.toArray())
@@ -78,7 +89,6 @@ public final class TransitSignals {
       legs.add(when(isExport, struct(lit(g.getKey()).as("g"), col("exporter_iso3").as("hub"),
           none.as("imp"), col("value_fob_usd").as("exp"))));
     }
-    Dataset<Row> series = seriesCoverage(fobFlows, hubs, origins, destination, coverage);
     Dataset<Row> windowMonths = series.filter(inWindow(window)).groupBy("origin_group",
             "hub_iso3")
         .agg(count(when(col("is_imports_covered"), lit(1))).as("imports_baseline_months"),

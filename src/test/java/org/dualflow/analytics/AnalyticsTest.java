@@ -544,8 +544,10 @@ class AnalyticsTest {
     Map<String, Set<String>> origins = Map.of("sanctioning_coalition", Set.of("DEU", "USA"));
     Dataset<Row> reports = coverage("comtrade DEU export M 2021-03..2022-06",
         "comtrade KAZ export M 2021-03..2022-06");
-    List<Row> june = Roundabout.from(fob(flows(listed.toArray(Row[]::new))), controlFob,
-            Set.of("KAZ"), origins, "RUS", SETTINGS, reports)
+    Dataset<Row> listedFob = fob(flows(listed.toArray(Row[]::new)));
+    List<Row> june = Roundabout.from(listedFob, controlFob, Set.of("KAZ"), origins, "RUS",
+            SETTINGS, TransitSignals.seriesCoverage(listedFob, Set.of("KAZ"), origins, "RUS",
+                reports))
         .where("period = DATE'2022-06-01'").orderBy("tier").collectAsList();
     // June 2022: listed to the hub 200 / 100 = index 200, control 1000 / 1000 = 100:
     // difference 100 points. To Russia: 40 / 10 = 400 against 50 / 50 = 100: 300 points.
