@@ -17,6 +17,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 import org.dualflow.Periods;
 import org.dualflow.SparkTestSession;
+import org.dualflow.TestRows;
 import org.dualflow.schema.TableSchema;
 import org.junit.jupiter.api.Test;
 
@@ -73,15 +74,9 @@ class AnalyticsTest {
         if (f[3].equals("A") && m.getMonthValue() != 1) {
           continue;
         }
-        Object[] v = new Object[schema.size()];
-        v[schema.fieldIndex("source")] = f[0];
-        v[schema.fieldIndex("reporter_iso3")] = f[1];
-        v[schema.fieldIndex("flow")] = f[2];
-        v[schema.fieldIndex("freq")] = f[3];
-        v[schema.fieldIndex("value_usd")] = new BigDecimal("1.00");
-        v[schema.fieldIndex("is_countable")] = true;
-        v[schema.fieldIndex("period")] = Date.valueOf(m.atDay(1));
-        rows.add(RowFactory.create(v));
+        rows.add(TestRows.row(schema, "source", f[0], "reporter_iso3", f[1], "flow", f[2],
+            "freq", f[3], "value_usd", new BigDecimal("1.00"), "is_countable", true, "period",
+            Date.valueOf(m.atDay(1))));
       }
     }
     return Coverage.from(SparkTestSession.get().createDataFrame(rows, schema));
@@ -475,31 +470,13 @@ class AnalyticsTest {
         Map.entry("sanctioning_coalition", "null false 500.00"));
   }
 
-  static StructType nullable(StructType schema) {
-    StructType out = new StructType();
-    for (var f : schema.fields()) {
-      out = out.add(f.name(), f.dataType(), true);
-    }
-    return out;
-  }
-
   /** A countable monthly export record of trade_records, reported by the exporter. */
   static Row record(StructType schema, String id, String month, String exporter,
       String importer, String hs6, String usd) {
-    Object[] v = new Object[schema.size()];
-    v[schema.fieldIndex("record_id")] = id;
-    v[schema.fieldIndex("source")] = "comtrade";
-    v[schema.fieldIndex("freq")] = "M";
-    v[schema.fieldIndex("flow")] = "export";
-    v[schema.fieldIndex("reported_by")] = "exporter";
-    v[schema.fieldIndex("exporter_iso3")] = exporter;
-    v[schema.fieldIndex("importer_iso3")] = importer;
-    v[schema.fieldIndex("hs6")] = hs6;
-    v[schema.fieldIndex("value_usd")] = new BigDecimal(usd).setScale(2);
-    v[schema.fieldIndex("value_basis")] = "FOB";
-    v[schema.fieldIndex("is_countable")] = true;
-    v[schema.fieldIndex("period")] = Date.valueOf(month + "-01");
-    return RowFactory.create(v);
+    return TestRows.row(schema, "record_id", id, "source", "comtrade", "freq", "M", "flow",
+        "export", "reported_by", "exporter", "exporter_iso3", exporter, "importer_iso3",
+        importer, "hs6", hs6, "value_usd", new BigDecimal(usd).setScale(2), "value_basis",
+        "FOB", "is_countable", true, "period", Date.valueOf(month + "-01"));
   }
 
   @Test
@@ -510,8 +487,8 @@ class AnalyticsTest {
     // 1,000 and KAZ>RUS 50 every month, flat. Cars (870323, chapter 87: no listed good in it)
     // are no control: 5,000 in June 2022 must not show.
     // Only the columns the roundabout reads are filled: the others are nullable here.
-    StructType tr = nullable(TableSchema.load("trade_records").schema());
-    StructType duf = nullable(TableSchema.load("dual_use_flows").schema());
+    StructType tr = TestRows.nullable(TableSchema.load("trade_records").schema());
+    StructType duf = TestRows.nullable(TableSchema.load("dual_use_flows").schema());
     List<Row> records = new ArrayList<>();
     List<Row> matches = new ArrayList<>();
     List<Row> listed = new ArrayList<>();
@@ -523,13 +500,8 @@ class AnalyticsTest {
         String id = "L" + m[0] + leg[0];
         records.add(record(tr, id, m[0], leg[0], leg[1], "854231", leg[2]));
         records.add(record(tr, "C" + m[0] + leg[0], m[0], leg[0], leg[1], "850440", leg[3]));
-        Object[] v = new Object[duf.size()];
-        v[duf.fieldIndex("record_id")] = id;
-        v[duf.fieldIndex("list_id")] = "chpl";
-        v[duf.fieldIndex("list_version")] = "2024-02";
-        v[duf.fieldIndex("tier")] = "1";
-        v[duf.fieldIndex("hs6")] = "854231";
-        matches.add(RowFactory.create(v));
+        matches.add(TestRows.row(duf, "record_id", id, "list_id", "chpl", "list_version",
+            "2024-02", "tier", "1", "hs6", "854231"));
         listed.add(flow(m[0], "comtrade", leg[0], leg[1], "exporter", "1", "854231", leg[2],
             null));
       }
