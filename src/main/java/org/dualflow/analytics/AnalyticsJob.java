@@ -61,7 +61,10 @@ public final class AnalyticsJob {
     Map<String, Dataset<Row>> out = new LinkedHashMap<>();
     out.put("coverage", coverage);
     out.put("corridor_monthly", corridors);
-    out.put("mirror_gaps", MirrorGaps.from(fob, settings));
+    // Mirror gaps feed their yearly summary too.
+    Dataset<Row> mirrorGaps = MirrorGaps.from(fob, settings, coverage).cache();
+    out.put("mirror_gaps", mirrorGaps);
+    out.put("mirror_gaps_yearly", MirrorGaps.yearly(mirrorGaps, coverage));
     out.put("baseline_change", BaselineChange.from(corridors, corridorCoverage, settings));
     out.put("supplier_share", SupplierShare.from(fob, supplierGroups, coverage));
     out.put("transit_signals", TransitSignals.from(fob,
@@ -72,6 +75,7 @@ public final class AnalyticsJob {
         .or(col("consignee").isNotNull()).or(col("manufacturer").isNotNull()))).cache();
     out.put("entity_summary", EntitySummary.summaryOfRoles(roles));
     out.put("entity_concentration", EntitySummary.concentrationOfRoles(roles));
-    return new Tables(out, List.of(coverage, cells, fob, corridorCoverage, corridors, roles));
+    return new Tables(out, List.of(coverage, cells, fob, corridorCoverage, corridors, mirrorGaps,
+        roles));
   }
 }

@@ -27,7 +27,7 @@ public final class TableSchema implements Serializable {
   /** Every output table, in pipeline order. */
   public static final java.util.List<String> ALL = java.util.List.of("trade_records",
       "rejected_records", "dual_use_flows", "flows_monthly", "coverage", "corridor_monthly",
-      "mirror_gaps",
+      "mirror_gaps", "mirror_gaps_yearly",
       "baseline_change", "supplier_share", "transit_signals", "unit_value_outliers",
       "entity_summary", "entity_concentration", "quality_report", "run_manifest");
 
