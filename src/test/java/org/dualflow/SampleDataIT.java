@@ -1,6 +1,9 @@
 package org.dualflow;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.year;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -167,6 +170,16 @@ class SampleDataIT {
     // China and Kazakhstan both report the processors China sends Kazakhstan: a mirror pair.
     assertThat(table("mirror_gaps").where("exporter_iso3 = 'CHN' AND importer_iso3 = 'KAZ' "
         + "AND hs6 = '854231'").count()).isGreaterThan(60);
+    // China declares processors (854231) for Kyrgyzstan every month; Kyrgyzstan records only
+    // its imports of computer units (847180) from China, annually to 2021 and monthly from
+    // 2022 (SampleDataGenerator.kyrgyzstan): phantom exports in each of the 36 months
+    // 2022-01..2024-12 both reported, none before (an annual figure makes no month reported).
+    List<Row> phantom = table("mirror_gaps").where("exporter_iso3 = 'CHN' AND importer_iso3 = "
+        + "'KGZ' AND hs6 = '854231'").select("mirror_status", "period").distinct()
+        .groupBy("mirror_status").agg(count("period"), min("period"), max("period"))
+        .collectAsList();
+    assertThat(phantom).extracting(r -> r.getString(0) + " " + r.getLong(1) + " " + r.get(2)
+        + ".." + r.get(3)).containsExactly("exporter_only 36 2022-01-01..2024-12-01");
   }
 
   @Test

@@ -61,7 +61,10 @@ public final class AnalyticsJob {
     Map<String, Dataset<Row>> out = new LinkedHashMap<>();
     out.put("coverage", coverage);
     out.put("corridor_monthly", corridors);
-    out.put("mirror_gaps", MirrorGaps.from(fob, settings));
+    // Mirror gaps feed their yearly summary too.
+    Dataset<Row> mirrorGaps = MirrorGaps.from(fob, settings, coverage).cache();
+    out.put("mirror_gaps", mirrorGaps);
+    out.put("mirror_gaps_yearly", MirrorGaps.yearly(mirrorGaps, coverage));
     out.put("baseline_change", BaselineChange.from(corridors, corridorCoverage, settings));
     out.put("supplier_share", SupplierShare.from(fob, supplierGroups, coverage));
     Set<String> hubs = reference.groups().members("transit_hubs");
@@ -86,6 +89,7 @@ public final class AnalyticsJob {
     out.put("entity_summary", EntitySummary.summaryOfRoles(roles));
     out.put("entity_concentration", EntitySummary.concentrationOfRoles(roles));
     return new Tables(out, List.of(coverage, cells, fob, corridorCoverage, corridors, hubSeries,
+        mirrorGaps,
         roles));
   }
 }

@@ -100,6 +100,18 @@ public final class Coverage {
   }
 
   /**
+   * The months one side reported, from {@link #reportingSides}: columns {@code exporter_iso3}
+   * (or {@code importer_iso3}), {@code period} and {@code flag} (true), to left-join on flow
+   * cells by their exporter (or importer) and month.
+   *
+   * @param side {@code exporter} or {@code importer}
+   */
+  static Dataset<Row> monthsReportedBy(Dataset<Row> sides, String side, String flag) {
+    return sides.filter(col("side").equalTo(side))
+        .select(col("iso3").as(side + "_iso3"), col("period"), lit(true).as(flag));
+  }
+
+  /**
    * The pairs of {@code candidates} a figure over them must cover: those with a flow anywhere
    * in the warehouse, and those whose exporter reports its exports at all (so that its
    * silence towards the importer is a known zero, or a gap when it stops reporting). A pair
@@ -139,10 +151,8 @@ public final class Coverage {
   static Dataset<Row> ofPairSets(Dataset<Row> pairSets, List<String> keys,
       Dataset<Row> coverage) {
     Dataset<Row> sides = reportingSides(coverage);
-    Dataset<Row> exporterReports = sides.filter(col("side").equalTo("exporter"))
-        .select(col("iso3").as("exporter_iso3"), col("period"), lit(true).as("by_exporter"));
-    Dataset<Row> importerReports = sides.filter(col("side").equalTo("importer"))
-        .select(col("iso3").as("importer_iso3"), col("period"), lit(true).as("by_importer"));
+    Dataset<Row> exporterReports = monthsReportedBy(sides, "exporter", "by_exporter");
+    Dataset<Row> importerReports = monthsReportedBy(sides, "importer", "by_importer");
     Column covered = col("by_exporter").isNotNull().or(col("by_importer").isNotNull());
     List<Column> group = new ArrayList<>();
     keys.forEach(k -> group.add(col(k)));

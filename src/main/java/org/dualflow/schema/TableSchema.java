@@ -27,9 +27,8 @@ public final class TableSchema implements Serializable {
   /** Every output table, in pipeline order. */
   public static final java.util.List<String> ALL = java.util.List.of("trade_records",
       "rejected_records", "dual_use_flows", "flows_monthly", "coverage", "corridor_monthly",
-      "mirror_gaps",
-      "baseline_change", "supplier_share", "transit_signals", "roundabout",
-      "unit_value_outliers",
+      "mirror_gaps", "mirror_gaps_yearly", "baseline_change", "supplier_share",
+      "transit_signals", "roundabout", "unit_value_outliers",
       "entity_summary", "entity_concentration", "quality_report", "run_manifest");
 
   private final String name;

@@ -172,7 +172,9 @@ class AnalyticsTest {
     for (int m = 3; m <= 8; m++) {
       rows.addAll(mirrored("2022-0" + m, "CHN", "ARM", "854231", "1000", "1400"));
     }
-    List<Row> gaps = MirrorGaps.from(fob(flows(rows.toArray(Row[]::new))), SETTINGS)
+    List<Row> gaps = MirrorGaps.from(fob(flows(rows.toArray(Row[]::new))), SETTINGS,
+            coverage("comtrade CHN export M 2021-03..2022-08",
+                "comtrade ARM import M 2021-03..2022-08"))
         .where("period >= DATE'2022-01-01'").orderBy("period").collectAsList();
     // 1400 / 1.09 = 1284.4037 -> 1284.40 FOB; gap 1000 - 1284.40 = -284.40; ratio 1.2844:
     // the importer records 28% more than the exporter once the pair's pre-war 9% freight is
@@ -261,14 +263,126 @@ class AnalyticsTest {
         // Disagreeing sides: 5500 / 1.10 = 5000.00, five times the exporter's: the importer's.
         flow("2023-01", "comtrade", "CHN", "KAZ", "exporter", "1", "854232", "1000", null),
         flow("2023-01", "comtrade", "CHN", "KAZ", "importer", "1", "854232", "5500", null),
-        // One side only: not a mirror pair.
+        // One side only, in a month both China (exports) and Kazakhstan (imports) reported: a
+        // phantom export of 10, against the importer's known zero: gap 10 - 0 = 10, ratio
+        // 0 / 10 = 0, outside a factor of two: reconciled to the importer's 0.00.
         flow("2023-01", "comtrade", "CHN", "KAZ", "exporter", "1", "854233", "10", null))),
-        SETTINGS).orderBy("hs6").collectAsList();
+        SETTINGS, coverage("comtrade CHN export M 2023-01..2023-01",
+            "comtrade KAZ import M 2023-01..2023-01")).orderBy("hs6").collectAsList();
     assertThat(gaps).extracting(r -> r.getAs("hs6") + " " + r.getAs("fob_from_importer_usd")
             + " " + r.getAs("gap_usd") + " " + r.getAs("ratio") + " " + r.getAs("reconciled_usd")
-            + " " + r.getAs("weight_exporter") + " " + r.getAs("reconciled_from"))
-        .containsExactly("854231 1100.00 -100.00 1.1 1050.00 0.5 both",
-            "854232 5000.00 -4000.00 5.0 5000.00 0.0 importer");
+            + " " + r.getAs("weight_exporter") + " " + r.getAs("reconciled_from") + " "
+            + r.getAs("mirror_status"))
+        .containsExactly("854231 1100.00 -100.00 1.1 1050.00 0.5 both both",
+            "854232 5000.00 -4000.00 5.0 5000.00 0.0 importer both",
+            "854233 0.00 10.00 0.0 0.00 0.0 importer exporter_only");
+  }
+
+  /** A mirror gap row as "period hs6 status exporter importer cif gap ratio abs reconciled". */
+  static String gapOf(Row r) {
+    return r.getAs("period") + " " + r.getAs("hs6") + " " + r.getAs("mirror_status") + " "
+        + r.getAs("fob_exporter_usd") + " " + r.getAs("fob_from_importer_usd") + " "
+        + r.getAs("cif_importer_usd") + " " + r.getAs("gap_usd") + " " + r.getAs("ratio") + " "
+        + r.getAs("abs_gap_share") + " " + r.getAs("reconciled_usd") + " "
+        + r.getAs("reconciled_from") + " " + r.getAs("is_month_reported_by_both");
+  }
+
+  @Test
+  void exportsTheImporterNeverRecordsInAMonthItReportedArePhantomElseUnknown() {
+    // China reports its exports all of 2023-01..2023-02; Kazakhstan its imports in January
+    // only. No cell in the factor window: the default factor 1.10.
+    Dataset<Row> reports = coverage("comtrade CHN export M 2023-01..2023-02",
+        "comtrade KAZ import M 2023-01..2023-01");
+    List<Row> gaps = MirrorGaps.from(fob(flows(
+        // January: China exports 1000 of 854231 to Kazakhstan, which records imports that month
+        // (854232 below) but none of 854231 from China: a phantom export. Gap 1000 - 0 = 1000,
+        // ratio 0 / 1000 = 0, |1000| / 1000 = 1; reconciled to the importer's 0.00.
+        flow("2023-01", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "1000", null),
+        // 854232, both sides: 550 CIF / 1.10 = 500.00 FOB, gap 500 - 500 = 0, ratio 1,
+        // reconciled 0.5 x 500 + 0.5 x 500 = 500.00.
+        flow("2023-01", "comtrade", "CHN", "KAZ", "exporter", "1", "854232", "500", null),
+        flow("2023-01", "comtrade", "CHN", "KAZ", "importer", "1", "854232", "550", null),
+        // 854233, only Kazakhstan records it, in a month China reported: a phantom import of
+        // 220 / 1.10 = 200.00; gap 0 - 200 = -200; no ratio to the exporter's zero;
+        // reconciled to the importer's 200.00.
+        flow("2023-01", "comtrade", "CHN", "KAZ", "importer", "1", "854233", "220", null),
+        // February: China exports 800 of 854231, but Kazakhstan reported no imports at all
+        // that month: unknown, not phantom, no row.
+        flow("2023-02", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "800", null))),
+        SETTINGS, reports).orderBy("period", "hs6").collectAsList();
+    assertThat(gaps).extracting(AnalyticsTest::gapOf).containsExactly(
+        "2023-01-01 854231 exporter_only 1000.00 0.00 null 1000.00 0.0 1.0 0.00 importer true",
+        "2023-01-01 854232 both 500.00 500.00 550.00 0.00 1.0 0.0 500.00 both true",
+        "2023-01-01 854233 importer_only 0.00 200.00 220.00 -200.00 null null 200.00 importer "
+            + "true");
+  }
+
+  @Test
+  void anImporterThatReportsFobHasReportedTheCell() {
+    // Kazakhstan reports 500 FOB (not CIF) for China's 854231 in a month both reported: the
+    // cell is reported by both, taken as it is (no factor): gap 500 - 500 = 0, not a phantom
+    // export of 500.
+    Row fob = flow("2023-01", "comtrade", "CHN", "KAZ", "importer", "1", "854231", "500", null);
+    Object[] v = new Object[FLOWS.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = fob.get(i);
+    }
+    v[FLOWS.fieldIndex("value_basis")] = "FOB";
+    List<Row> gaps = MirrorGaps.from(fob(flows(RowFactory.create(v),
+        flow("2023-01", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "500", null))),
+        SETTINGS, coverage("comtrade CHN export M 2023-01..2023-01",
+            "comtrade KAZ import M 2023-01..2023-01")).collectAsList();
+    assertThat(gaps).extracting(r -> r.getAs("mirror_status") + " " + r.getAs("fob_importer_usd")
+            + " " + r.getAs("cif_importer_usd") + " " + r.getAs("gap_usd"))
+        .containsExactly("both 500.00 null 0.00");
+  }
+
+  @Test
+  void aPairYearSumsItsCellsAndItsPhantomTradeOverTheMonthsBothReported() {
+    // China reports its exports all of 2023; Kazakhstan its imports January to March: both
+    // reported 3 months. Default factor 1.10 (no cell in the factor window).
+    Dataset<Row> reports = coverage("comtrade CHN export M 2023-01..2023-12",
+        "comtrade KAZ import M 2023-01..2023-03");
+    Dataset<Row> gaps = MirrorGaps.from(fob(flows(
+        // Both: January 1000 and 1210 / 1.10 = 1100.00 (gap -100); February 2000 and
+        // 1650 / 1.10 = 1500.00 (gap 500).
+        flow("2023-01", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "1000", null),
+        flow("2023-01", "comtrade", "CHN", "KAZ", "importer", "1", "854231", "1210", null),
+        flow("2023-02", "comtrade", "CHN", "KAZ", "exporter", "1", "854232", "2000", null),
+        flow("2023-02", "comtrade", "CHN", "KAZ", "importer", "1", "854232", "1650", null),
+        // Phantom exports: February 500, March 300.
+        flow("2023-02", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "500", null),
+        flow("2023-03", "comtrade", "CHN", "KAZ", "exporter", "1", "854233", "300", null),
+        // Phantom import: March 440 / 1.10 = 400.00.
+        flow("2023-03", "comtrade", "CHN", "KAZ", "importer", "1", "854231", "440", null),
+        // April: Kazakhstan did not report; China's 700 is unknown, counted nowhere.
+        flow("2023-04", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "700", null),
+        // May: both sides, the importer's from a shipment-level extract (which covers no
+        // month): 1000 and 1100 / 1.10 = 1000.00 (gap 0), in a month not both reported.
+        flow("2023-05", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "1000", null),
+        flow("2023-05", "declarations", "CHN", "KAZ", "importer", "1", "854231", "1100", null))),
+        SETTINGS, reports);
+    Row year = MirrorGaps.yearly(gaps, reports).first();
+    // Both: 3 cells, exporter 1000 + 2000 + 1000 = 4000, importer 1100 + 1500 + 1000 = 3600,
+    // gap -100 + 500 + 0 = 400. Phantom exports 2 cells, 500 + 300 = 800; imports 1 cell, 400.
+    // The shares' bases, January to March only (May was not both reported): exporter
+    // 1000 + 2000 + 500 + 300 = 3800, importer 1100 + 1500 + 400 = 3000; shares 800 / 3800 and
+    // 400 / 3000.
+    assertThat(year.getAs("exporter_iso3") + " " + year.getAs("importer_iso3") + " "
+        + year.getAs("list_id") + " " + year.getAs("list_version") + " " + year.getAs("period")
+        + " " + year.getAs("both_reported_months") + " " + year.getAs("both_cells") + " "
+        + year.getAs("both_exporter_usd") + " " + year.getAs("both_importer_usd") + " "
+        + year.getAs("both_gap_usd") + " " + year.getAs("exporter_only_cells") + " "
+        + year.getAs("exporter_only_usd") + " " + year.getAs("importer_only_cells") + " "
+        + year.getAs("importer_only_usd") + " " + year.getAs("exporter_reported_usd") + " "
+        + year.getAs("importer_reported_usd"))
+        .isEqualTo("CHN KAZ chpl 2024-02 2023-01-01 3 3 4000.00 3600.00 400.00 2 800.00 1 "
+            + "400.00 3800.00 3000.00");
+    assertThat(year.<Double>getAs("phantom_export_share")).isCloseTo(800.0 / 3800,
+        within(1e-12));
+    assertThat(year.<Double>getAs("phantom_import_share")).isCloseTo(400.0 / 3000,
+        within(1e-12));
+    assertThat(MirrorGaps.yearly(gaps, reports).count()).isEqualTo(1);
   }
 
   @Test
