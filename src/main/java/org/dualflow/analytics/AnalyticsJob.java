@@ -89,7 +89,6 @@ public final class AnalyticsJob {
     out.put("entity_summary", EntitySummary.summaryOfRoles(roles));
     out.put("entity_concentration", EntitySummary.concentrationOfRoles(roles));
     return new Tables(out, List.of(coverage, cells, fob, corridorCoverage, corridors, hubSeries,
-        mirrorGaps,
-        roles));
+        mirrorGaps, roles));
   }
 }
