@@ -48,8 +48,8 @@ public final class AnalyticsJob {
     Dataset<Row> cells = FlowViews.cells(flowsMonthly, settings.sourcePriority()).cache();
     Dataset<Row> factors = FlowViews.cifFobFactors(cells, settings);
     Dataset<Row> fob = FlowViews.fobFlows(cells, factors, settings).cache();
-    Dataset<Row> corridorCoverage = CorridorMonthly.coverage(fob, reference.corridors(),
-        coverage).cache();
+    PairCoverage pairCoverage = PairCoverage.of(coverage, fob);
+    Dataset<Row> corridorCoverage = CorridorMonthly.coverage(pairCoverage, reference.corridors());
     Dataset<Row> corridors = CorridorMonthly.from(fob, reference.corridors(), corridorCoverage)
         .cache();
     Map<String, Set<String>> supplierGroups = new LinkedHashMap<>();
@@ -66,11 +66,11 @@ public final class AnalyticsJob {
     out.put("mirror_gaps", mirrorGaps);
     out.put("mirror_gaps_yearly", MirrorGaps.yearly(mirrorGaps, coverage));
     out.put("baseline_change", BaselineChange.from(corridors, corridorCoverage, settings));
-    out.put("supplier_share", SupplierShare.from(fob, supplierGroups, coverage));
+    out.put("supplier_share", SupplierShare.from(fob, supplierGroups, pairCoverage));
     Set<String> hubs = reference.groups().members("transit_hubs");
     // Whether each hub's two series are covered, month by month: transit and roundabout.
-    Dataset<Row> hubSeries = TransitSignals.seriesCoverage(fob, hubs, origins, DESTINATION,
-        coverage).cache();
+    Dataset<Row> hubSeries = TransitSignals.seriesCoverage(pairCoverage, hubs, origins,
+        DESTINATION);
     out.put("transit_signals", TransitSignals.withSeries(fob, hubs, origins, DESTINATION,
         settings, hubSeries));
     // The roundabout's control goods: the unlisted records between the countries it follows.
@@ -79,7 +79,7 @@ public final class AnalyticsJob {
     roundaboutCountries.add(DESTINATION);
     Dataset<Row> controlFob = FlowViews.fobFlows(FlowViews.cells(Roundabout.controlFlows(
             tradeRecords, dualUseFlows, roundaboutCountries), settings.sourcePriority()),
-        factors, settings);
+        factors, settings).cache();   // the control values and their chapters
     out.put("roundabout", Roundabout.from(fob, controlFob, hubs, origins, DESTINATION,
         settings, hubSeries));
     out.put("unit_value_outliers", UnitValueOutliers.from(dualUseFlows, cells, settings));
@@ -88,7 +88,7 @@ public final class AnalyticsJob {
         .or(col("consignee").isNotNull()).or(col("manufacturer").isNotNull()))).cache();
     out.put("entity_summary", EntitySummary.summaryOfRoles(roles));
     out.put("entity_concentration", EntitySummary.concentrationOfRoles(roles));
-    return new Tables(out, List.of(coverage, cells, fob, corridorCoverage, corridors, hubSeries,
-        mirrorGaps, roles));
+    return new Tables(out, List.of(coverage, cells, fob, corridors, mirrorGaps, controlFob,
+        roles));
   }
 }

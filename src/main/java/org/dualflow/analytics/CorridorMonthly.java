@@ -11,7 +11,9 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -54,13 +56,22 @@ public final class CorridorMonthly {
 
   /**
    * Per corridor and month of the warehouse, whether it is covered: every expected pair of
-   * the corridor ({@link Coverage#expectedPairs}: it trades anywhere in the warehouse, or its
-   * exporter reports) is covered that month.
+   * the corridor ({@link PairCoverage#expected}: it trades anywhere in the warehouse, or its
+   * exporter reports) is covered that month. A local relation.
    */
-  public static Dataset<Row> coverage(Dataset<Row> fobFlows, Corridors corridors,
-      Dataset<Row> coverage) {
-    return Coverage.ofPairSets(Coverage.expectedPairs(pairs(fobFlows.sparkSession(),
-        corridors), fobFlows, coverage), List.of("corridor_id"), coverage);
+  public static Dataset<Row> coverage(PairCoverage pairs, Corridors corridors) {
+    Map<String, List<String[]>> byCorridor = new LinkedHashMap<>();
+    for (Corridors.Corridor c : corridors.all()) {
+      List<String[]> expected = byCorridor.computeIfAbsent(c.id(), k -> new ArrayList<>());
+      for (String e : c.exporters()) {
+        for (String i : c.importers()) {
+          if (pairs.expected(e, i)) {
+            expected.add(new String[] {e, i});
+          }
+        }
+      }
+    }
+    return pairs.ofPairSets("corridor_id", byCorridor);
   }
 
   /**

@@ -1,11 +1,8 @@
 package org.dualflow.analytics;
 
 import static org.apache.spark.sql.functions.add_months;
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
@@ -17,9 +14,6 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.when;
 
-import java.util.ArrayList;
-import java.util.List;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -109,71 +103,5 @@ public final class Coverage {
   static Dataset<Row> monthsReportedBy(Dataset<Row> sides, String side, String flag) {
     return sides.filter(col("side").equalTo(side))
         .select(col("iso3").as(side + "_iso3"), col("period"), lit(true).as(flag));
-  }
-
-  /**
-   * The pairs of {@code candidates} a figure over them must cover: those with a flow anywhere
-   * in the warehouse, and those whose exporter reports its exports at all (so that its
-   * silence towards the importer is a known zero, or a gap when it stops reporting). A pair
-   * nobody ever reports and that never trades in the data (Macao to Kazakhstan, say) is no part
-   * of any figure and does not make it incomplete.
-   *
-   * @param candidates columns {@code exporter_iso3}, {@code importer_iso3} and any keys
-   */
-  static Dataset<Row> expectedPairs(Dataset<Row> candidates, Dataset<Row> fobFlows,
-      Dataset<Row> coverage) {
-    Dataset<Row> seen = fobFlows.select("exporter_iso3", "importer_iso3").distinct()
-        .withColumn("is_seen", lit(true));
-    Dataset<Row> exportReporters = coverage.filter(col("flow").equalTo("export")
-            .and(col("is_shipment_level").unary_$bang()))
-        .select(col("reporter_iso3").as("exporter_iso3")).distinct()
-        .withColumn("reports_exports", lit(true));
-    return candidates
-        .join(seen, new String[] {"exporter_iso3", "importer_iso3"}, "left")
-        .join(broadcast(exportReporters), new String[] {"exporter_iso3"}, "left")
-        .filter(col("is_seen").isNotNull().or(col("reports_exports").isNotNull()))
-        .drop("is_seen", "reports_exports");
-  }
-
-  /** Every month of the coverage table. */
-  static Dataset<Row> months(Dataset<Row> coverage) {
-    return coverage.select("period").distinct();
-  }
-
-  /**
-   * Coverage of sets of pairs, month by month: per key and month, how many of the set's pairs
-   * there are, how many are covered, which are not ({@code "EXP>IMP"}, sorted), and whether
-   * all are ({@code is_covered}).
-   *
-   * @param pairSets the key columns, {@code exporter_iso3} and {@code importer_iso3}: the pairs
-   *     each key's figure adds up (small: it is broadcast)
-   */
-  static Dataset<Row> ofPairSets(Dataset<Row> pairSets, List<String> keys,
-      Dataset<Row> coverage) {
-    Dataset<Row> sides = reportingSides(coverage);
-    Dataset<Row> exporterReports = monthsReportedBy(sides, "exporter", "by_exporter");
-    Dataset<Row> importerReports = monthsReportedBy(sides, "importer", "by_importer");
-    Column covered = col("by_exporter").isNotNull().or(col("by_importer").isNotNull());
-    List<Column> group = new ArrayList<>();
-    keys.forEach(k -> group.add(col(k)));
-    group.add(col("period"));
-    return broadcast(pairSets.select(pairColumns(keys)).distinct())
-        .crossJoin(months(coverage))
-        .join(broadcast(exporterReports), new String[] {"exporter_iso3", "period"}, "left")
-        .join(broadcast(importerReports), new String[] {"importer_iso3", "period"}, "left")
-        .groupBy(group.toArray(Column[]::new))
-        .agg(count(lit(1)).as("pairs"), count(when(covered, lit(1))).as("pairs_covered"),
-            array_sort(collect_list(when(covered.unary_$bang(),
-                concat(col("exporter_iso3"), lit(">"), col("importer_iso3")))))
-                .as("missing_pairs"))
-        .withColumn("is_covered", col("pairs_covered").equalTo(col("pairs")));
-  }
-
-  private static Column[] pairColumns(List<String> keys) {
-    List<Column> c = new ArrayList<>();
-    keys.forEach(k -> c.add(col(k)));
-    c.add(col("exporter_iso3"));
-    c.add(col("importer_iso3"));
-    return c.toArray(Column[]::new);
   }
 }

@@ -1,5 +1,6 @@
 package org.dualflow.analytics;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
@@ -7,7 +8,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -15,7 +18,6 @@ import static org.apache.spark.sql.functions.when;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -154,26 +156,26 @@ public final class Roundabout {
 
   /**
    * Each flow as an origin group's export to a hub (series {@code <kind>_to_hub}) or a hub's
-   * export to Russia ({@code <kind>_to_russia}, once per origin group).
+   * export to Russia ({@code <kind>_to_russia}, once per origin group): one pass over the flows.
    */
   private static Dataset<Row> legs(Dataset<Row> flows, String kind, Set<String> hubs,
       Map<String, Set<String>> origins, String destination) {
-    Dataset<Row> out = null;
-    Set<String> hubSet = new HashSet<>(hubs);
+    Column toRussia = col("exporter_iso3").isin(hubs.toArray())
+        .and(col("importer_iso3").equalTo(destination));
+    List<Column> legs = new ArrayList<>();
     for (Map.Entry<String, Set<String>> g : origins.entrySet()) {
-      Dataset<Row> toHub = flows.filter(col("importer_iso3").isin(hubSet.toArray())
-              .and(col("exporter_iso3").isin(g.getValue().toArray())))
-          .select(lit(g.getKey()).as("origin_group"), col("importer_iso3").as("hub_iso3"),
-              lit(kind + "_to_hub").as("series"), col("period"), col("list_id"),
-              col("list_version"), col("tier"), col("value_fob_usd"));
-      Dataset<Row> toRussia = flows.filter(col("exporter_iso3").isin(hubSet.toArray())
-              .and(col("importer_iso3").equalTo(destination)))
-          .select(lit(g.getKey()).as("origin_group"), col("exporter_iso3").as("hub_iso3"),
-              lit(kind + "_to_russia").as("series"), col("period"), col("list_id"),
-              col("list_version"), col("tier"), col("value_fob_usd"));
-      Dataset<Row> both = toHub.unionByName(toRussia);
-      out = out == null ? both : out.unionByName(both);
+      Column toHub = col("importer_iso3").isin(hubs.toArray())
+          .and(col("exporter_iso3").isin(g.getValue().toArray()));
+      legs.add(when(toHub, struct(lit(g.getKey()).as("g"), col("importer_iso3").as("hub"),
+          lit(kind + "_to_hub").as("series"))));
+      legs.add(when(toRussia, struct(lit(g.getKey()).as("g"), col("exporter_iso3").as("hub"),
+          lit(kind + "_to_russia").as("series"))));
     }
-    return out;
+    return flows.select(col("period"), col("list_id"), col("list_version"), col("tier"),
+            col("value_fob_usd"), explode(array(legs.toArray(Column[]::new))).as("leg"))
+        .filter(col("leg").isNotNull())
+        .select(col("leg.g").as("origin_group"), col("leg.hub").as("hub_iso3"),
+            col("leg.series").as("series"), col("period"), col("list_id"), col("list_version"),
+            col("tier"), col("value_fob_usd"));
   }
 }

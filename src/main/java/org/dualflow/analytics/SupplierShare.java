@@ -1,28 +1,28 @@
 package org.dualflow.analytics;
 
-import static org.apache.spark.sql.functions.array_distinct;
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.make_date;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.year;
 
+import java.sql.Date;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * {@code supplier_share}: for each importer, month or year, list and tier (and all tiers
@@ -42,10 +42,10 @@ public final class SupplierShare {
 
   /**
    * @param supplierGroups group name to members, in the order a supplier is labelled by
-   * @param coverage the {@link Coverage} table
+   * @param coverage the coverage of the pairs of {@code fobFlows}
    */
   public static Dataset<Row> from(Dataset<Row> fobFlows, Map<String, Set<String>> supplierGroups,
-      Dataset<Row> coverage) {
+      PairCoverage coverage) {
     Dataset<Row> flows = fobFlows.select(col("period"), col("exporter_iso3"),
         col("importer_iso3"), col("list_id"), col("list_version"), col("tier"),
         col("value_fob_usd"), when(col("side").equalTo("importer"), col("value_fob_usd"))
@@ -65,7 +65,7 @@ public final class SupplierShare {
         .withColumn("share", col("value_fob_usd").cast("double")
             .divide(col("total_fob_usd").cast("double")))
         .withColumn("supplier_group", group)
-        .join(broadcast(periodCoverage(fobFlows, coverage)),
+        .join(broadcast(periodCoverage(coverage)),
             new String[] {"period_type", "period", "importer_iso3"}, "left")
         .withColumn("is_period_covered", coalesce(col("is_period_covered"), lit(false)));
   }
@@ -73,24 +73,34 @@ public final class SupplierShare {
   /**
    * Per importer, month and year: whether every expected supplier (an exporter with a flow to
    * the importer anywhere in the warehouse) is covered in every month of the period, and which
-   * are not. A year is covered only when all its twelve months are.
+   * are not. A year is covered only when all its twelve months are. A local relation.
    */
-  static Dataset<Row> periodCoverage(Dataset<Row> fobFlows, Dataset<Row> coverage) {
-    Dataset<Row> months = Coverage.ofPairSets(fobFlows.select("exporter_iso3", "importer_iso3")
-            .distinct(), List.of("importer_iso3"), coverage)
-        .withColumn("missing_suppliers",
-            expr("transform(missing_pairs, p -> substring_index(p, '>', 1))"));
-    Dataset<Row> years = months
-        .groupBy(col("importer_iso3"), trunc(col("period"), "year").as("period"))
-        .agg(count(when(col("is_covered"), lit(1))).as("months_covered"),
-            array_sort(array_distinct(flatten(collect_list(col("missing_suppliers")))))
-                .as("missing_suppliers"))
-        .select(lit("year").as("period_type"), col("period"), col("importer_iso3"),
-            col("months_covered").equalTo(12).as("is_period_covered"),
-            col("missing_suppliers"));
-    return months.select(lit("month").as("period_type"), col("period"), col("importer_iso3"),
-            col("is_covered").as("is_period_covered"), col("missing_suppliers"))
-        .unionByName(years);
+  static Dataset<Row> periodCoverage(PairCoverage coverage) {
+    List<Row> rows = new ArrayList<>();
+    for (String importer : coverage.importers()) {
+      List<String[]> pairs = new ArrayList<>();
+      coverage.suppliersOf(importer).forEach(e -> pairs.add(new String[] {e, importer}));
+      Map<Integer, Set<String>> missingInYear = new TreeMap<>();
+      Map<Integer, Integer> coveredMonths = new TreeMap<>();
+      for (Date month : coverage.months()) {
+        Set<String> missing = new TreeSet<>();
+        coverage.missing(pairs, month).forEach(p -> missing.add(p.substring(0, p.indexOf('>'))));
+        rows.add(RowFactory.create("month", month, importer, missing.isEmpty(),
+            missing.toArray(String[]::new)));
+        int year = month.toLocalDate().getYear();
+        missingInYear.computeIfAbsent(year, y -> new TreeSet<>()).addAll(missing);
+        coveredMonths.merge(year, missing.isEmpty() ? 1 : 0, Integer::sum);
+      }
+      missingInYear.forEach((year, missing) -> rows.add(RowFactory.create("year",
+          Date.valueOf(java.time.LocalDate.of(year, 1, 1)), importer,
+          coveredMonths.get(year) == 12, missing.toArray(String[]::new))));
+    }
+    return coverage.local(rows, new StructType()
+        .add("period_type", DataTypes.StringType, false)
+        .add("period", DataTypes.DateType, false)
+        .add("importer_iso3", DataTypes.StringType, false)
+        .add("is_period_covered", DataTypes.BooleanType, false)
+        .add("missing_suppliers", DataTypes.createArrayType(DataTypes.StringType, false), false));
   }
 
   private static Dataset<Row> aggregate(Dataset<Row> flows, String periodType) {

@@ -36,7 +36,7 @@ import org.dualflow.Periods;
  *
  * <p>Each series is taken only where it is covered (see {@link Coverage}): the imports when
  * the hub reported its imports, or every origin-group member expected to show
- * ({@link Coverage#expectedPairs}) reported its exports, that month; the exports when the hub
+ * ({@link PairCoverage#expected}) reported its exports, that month; the exports when the hub
  * or Russia did. A series not covered is null, not zero. Its
  * baseline is the mean over the window's covered months, null below
  * {@link AnalyticsSettings#minCoveredMonths}.
@@ -61,9 +61,9 @@ public final class TransitSignals {
    */
   public static Dataset<Row> from(Dataset<Row> fobFlows, Set<String> hubs,
       Map<String, Set<String>> origins, String destination, AnalyticsSettings settings,
-      Dataset<Row> coverage) {
+      PairCoverage coverage) {
     return withSeries(fobFlows, hubs, origins, destination, settings,
-        seriesCoverage(fobFlows, hubs, origins, destination, coverage));
+        seriesCoverage(coverage, hubs, origins, destination));
   }
 
   /**
@@ -172,46 +172,44 @@ public final class TransitSignals {
   }
 
   /**
-   * Per origin group, hub and month of the warehouse: whether the imports series and the
-   * exports series are covered, and the month's rank among the months both are
-   * ({@code covered_month}, null when they are not).
+   * Per origin group, hub and month of the warehouse: whether the imports series (the origin
+   * members expected to show, {@link PairCoverage#expected}, to the hub) and the exports series
+   * (the hub to the destination) are covered, the imports' missing pairs, and the month's rank
+   * among the months both are ({@code covered_month}, null when they are not). A series
+   * without expected pairs is never covered: nothing could show it. A local relation.
    */
-  static Dataset<Row> seriesCoverage(Dataset<Row> fobFlows, Set<String> hubs,
-      Map<String, Set<String>> origins, String destination, Dataset<Row> coverage) {
-    List<Row> importPairs = new ArrayList<>();
-    List<Row> exportPairs = new ArrayList<>();
-    for (String hub : hubs) {
+  static Dataset<Row> seriesCoverage(PairCoverage coverage, Set<String> hubs,
+      Map<String, Set<String>> origins, String destination) {
+    List<Row> rows = new ArrayList<>();
+    for (String hub : new java.util.TreeSet<>(hubs)) {
+      List<String[]> exports = List.<String[]>of(new String[] {hub, destination});
       for (Map.Entry<String, Set<String>> g : origins.entrySet()) {
-        for (String origin : g.getValue()) {
-          if (!origin.equals(hub)) {
-            importPairs.add(RowFactory.create(g.getKey(), hub, origin, hub));
+        List<String[]> imports = new ArrayList<>();
+        for (String origin : new java.util.TreeSet<>(g.getValue())) {
+          if (coverage.expected(origin, hub)) {
+            imports.add(new String[] {origin, hub});
           }
         }
-        exportPairs.add(RowFactory.create(g.getKey(), hub, hub, destination));
+        long rank = 0;
+        for (java.sql.Date month : coverage.months()) {
+          List<String> missing = coverage.missing(imports, month);
+          boolean importsCovered = !imports.isEmpty() && missing.isEmpty();
+          boolean exportsCovered = coverage.missing(exports, month).isEmpty();
+          Long coveredMonth = importsCovered && exportsCovered ? ++rank : null;
+          rows.add(RowFactory.create(g.getKey(), hub, month, importsCovered,
+              missing.toArray(String[]::new), exportsCovered, coveredMonth));
+        }
       }
     }
-    StructType pairs = new StructType().add("origin_group", DataTypes.StringType)
-        .add("hub_iso3", DataTypes.StringType).add("exporter_iso3", DataTypes.StringType)
-        .add("importer_iso3", DataTypes.StringType);
-    var spark = fobFlows.sparkSession();
-    List<String> keys = List.of("origin_group", "hub_iso3");
-    // Imports: the origin members expected to show (Coverage.expectedPairs); exports: the one
-    // pair. A series without expected pairs is never covered: nothing could show it.
-    Dataset<Row> importSeries = Coverage.ofPairSets(Coverage.expectedPairs(
-            spark.createDataFrame(importPairs, pairs), fobFlows, coverage), keys, coverage)
-        .select(col("origin_group"), col("hub_iso3"), col("period"),
-            col("is_covered").as("is_imports_covered"),
-            col("missing_pairs").as("imports_missing_pairs"));
-    Dataset<Row> exportSeries = Coverage.ofPairSets(spark.createDataFrame(exportPairs, pairs),
-            keys, coverage)
-        .select(col("origin_group"), col("hub_iso3"), col("period"),
-            col("is_covered").as("is_exports_covered"));
-    Column both = col("is_imports_covered").and(col("is_exports_covered"));
-    return exportSeries.join(importSeries, new String[] {"origin_group", "hub_iso3", "period"},
-            "left")
-        .withColumn("is_imports_covered", coalesce(col("is_imports_covered"), lit(false)))
-        .withColumn("covered_month", when(both, row_number().over(Window.partitionBy(
-            col("origin_group"), col("hub_iso3"), both).orderBy("period"))));
+    return coverage.local(rows, new StructType()
+        .add("origin_group", DataTypes.StringType, false)
+        .add("hub_iso3", DataTypes.StringType, false)
+        .add("period", DataTypes.DateType, false)
+        .add("is_imports_covered", DataTypes.BooleanType, false)
+        .add("imports_missing_pairs", DataTypes.createArrayType(DataTypes.StringType, false),
+            false)
+        .add("is_exports_covered", DataTypes.BooleanType, false)
+        .add("covered_month", DataTypes.LongType, true));
   }
 
   /** As doubles: Spark's decimal division keeps six decimal places only. */

@@ -395,7 +395,8 @@ class AnalyticsTest {
         // 2022-04: 250 = index 250; a year before 200: +25%.
         flow("2022-04", "comtrade", "CHN", "RUS", "exporter", "1", "854231", "250", null)));
     Dataset<Row> reports = coverage("comtrade CHN export M 2021-03..2022-04");
-    Dataset<Row> corridorCoverage = CorridorMonthly.coverage(fob, REF.corridors(), reports);
+    Dataset<Row> corridorCoverage = CorridorMonthly.coverage(PairCoverage.of(reports, fob),
+        REF.corridors());
     Dataset<Row> corridors = CorridorMonthly.from(fob, REF.corridors(), corridorCoverage);
     Row april = BaselineChange.from(corridors, corridorCoverage, SETTINGS)
         .where("corridor_id = 'chn_rus' AND period = DATE'2022-04-01'").first();
@@ -413,16 +414,18 @@ class AnalyticsTest {
 
   @Test
   void supplierSharesComeFromTheBestSideAndAddUpToOne() {
-    Dataset<Row> shares = SupplierShare.from(fob(flows(
+    Dataset<Row> fob = fob(flows(
         // Russia's 2023 imports: CHN 600 + 300 = 900, HKG 50, and ARE 55 CIF seen only by
         // Russia = 50.00 FOB. Total 1000: CHN 0.90, HKG 0.05, ARE 0.05; greater China 0.95.
         flow("2023-01", "comtrade", "CHN", "RUS", "exporter", "1", "854231", "600", null),
         flow("2023-02", "comtrade", "CHN", "RUS", "exporter", "2", "851762", "300", null),
         flow("2023-01", "comtrade", "HKG", "RUS", "exporter", "1", "854231", "50", null),
-        flow("2023-03", "declarations", "ARE", "RUS", "importer", "1", "854231", "55", null))),
-        Map.of("greater_china", Set.of("CHN", "HKG", "MAC")),
-        coverage("comtrade CHN export M 2023-01..2023-12", "comtrade HKG export M 2023-01..2023-12",
-            "declarations RUS import M 2023-01..2023-12"));
+        flow("2023-03", "declarations", "ARE", "RUS", "importer", "1", "854231", "55", null)));
+    Dataset<Row> shares = SupplierShare.from(fob,
+        Map.of("greater_china", Set.of("CHN", "HKG", "MAC")), PairCoverage.of(
+            coverage("comtrade CHN export M 2023-01..2023-12",
+                "comtrade HKG export M 2023-01..2023-12", "comtrade RUS import M 2023-01..2023-12"),
+            fob));
     Map<String, String> year = new LinkedHashMap<>();
     shares.where("period_type = 'year' AND tier = 'ALL'").orderBy("exporter_iso3")
         .collectAsList().forEach(r -> year.put(r.getString(r.fieldIndex("exporter_iso3")),
@@ -434,7 +437,7 @@ class AnalyticsTest {
     Row chnTier1 = shares.where("period_type = 'year' AND tier = '1' AND exporter_iso3 = 'CHN'")
         .first();
     assertThat(chnTier1.<Double>getAs("share")).isCloseTo(600.0 / 700, within(1e-12));
-    // Russia's declarations cover every supplier every month of 2023: the year is complete.
+    // Russia reports its imports every month of 2023: every supplier covered, the year complete.
     assertThat(shares.where("period_type = 'year'").select("is_period_covered").distinct()
         .collectAsList()).extracting(r -> r.getBoolean(0)).containsExactly(true);
   }
@@ -451,11 +454,12 @@ class AnalyticsTest {
         .forEach(r -> status.put(r.getAs("period").toString(), r.getAs("status")));
     assertThat(status).containsExactly(Map.entry("2022-06-01", "monthly"),
         Map.entry("2022-07-01", "not_reported"));
-    Dataset<Row> shares = SupplierShare.from(fob(flows(
+    Dataset<Row> fob = fob(flows(
         flow("2022-06", "comtrade", "CHN", "RUS", "exporter", "1", "854231", "900", null),
         flow("2022-06", "comtrade", "KAZ", "RUS", "exporter", "1", "854231", "100", null),
-        flow("2022-07", "comtrade", "KAZ", "RUS", "exporter", "1", "854231", "100", null))),
-        Map.of("greater_china", Set.of("CHN", "HKG", "MAC")), reports);
+        flow("2022-07", "comtrade", "KAZ", "RUS", "exporter", "1", "854231", "100", null)));
+    Dataset<Row> shares = SupplierShare.from(fob,
+        Map.of("greater_china", Set.of("CHN", "HKG", "MAC")), PairCoverage.of(reports, fob));
     // June: KAZ 100 of 1000 = 0.1, complete. July: KAZ alone, 100 of 100 = 1.0, but China is
     // missing, and the row says so; the year is incomplete for the same reason.
     List<Row> kaz = shares.where("exporter_iso3 = 'KAZ' AND tier = 'ALL'")
@@ -474,7 +478,8 @@ class AnalyticsTest {
 
   /** transit_signals rows of KAZ and greater China, "period hs6 ..." in period order. */
   static List<Row> signals(Dataset<Row> fob, Dataset<Row> coverage, String where) {
-    return TransitSignals.from(fob, Set.of("KAZ"), ORIGINS, "RUS", SETTINGS, coverage)
+    return TransitSignals.from(fob, Set.of("KAZ"), ORIGINS, "RUS", SETTINGS,
+            PairCoverage.of(coverage, fob))
         .where(where).orderBy("hs6", "period").collectAsList();
   }
 
@@ -545,14 +550,16 @@ class AnalyticsTest {
         flow("2022-06", "comtrade", "KGZ", "RUS", "exporter", "1", "854231", "500000", null)));
     assertThat(reports.where("reporter_iso3 = 'KGZ' AND period = DATE'2021-04-01'").first()
         .<String>getAs("status")).isEqualTo("annual_only");
-    Row june = TransitSignals.from(fob, Set.of("KGZ"), ORIGINS, "RUS", SETTINGS, reports)
+    Row june = TransitSignals.from(fob, Set.of("KGZ"), ORIGINS, "RUS", SETTINGS,
+            PairCoverage.of(reports, fob))
         .where("period = DATE'2022-06-01'").first();
     assertThat(june.<Long>getAs("exports_baseline_months")).isZero();
     assertThat(june.<BigDecimal>getAs("exports_baseline_usd")).isNull();
     assertThat(june.<Double>getAs("exports_index")).isNull();
     assertThat(june.<String>getAs("signal_status")).isEqualTo("no_baseline");
     assertThat(june.<Boolean>getAs("is_re_export_signal")).isFalse();
-    Dataset<Row> corridorCoverage = CorridorMonthly.coverage(fob, REF.corridors(), reports);
+    Dataset<Row> corridorCoverage = CorridorMonthly.coverage(PairCoverage.of(reports, fob),
+        REF.corridors());
     Row corridor = BaselineChange.from(CorridorMonthly.from(fob, REF.corridors(),
             corridorCoverage), corridorCoverage, SETTINGS)
         .where("corridor_id = 'hub_rus:KGZ' AND period = DATE'2022-06-01'").first();
@@ -574,7 +581,8 @@ class AnalyticsTest {
     Dataset<Row> reports = coverage("comtrade KAZ export M 2022-01..2022-12",
         "comtrade CHN export M 2022-01..2022-12");
     Map<String, String> june = new LinkedHashMap<>();
-    TransitSignals.from(fob, Set.of("KAZ"), origins, "RUS", SETTINGS, reports)
+    TransitSignals.from(fob, Set.of("KAZ"), origins, "RUS", SETTINGS,
+            PairCoverage.of(reports, fob))
         .orderBy("origin_group").collectAsList()
         .forEach(r -> june.put(r.getAs("origin_group"), r.getAs("imports_from_origin_usd") + " "
             + r.getAs("is_imports_covered") + " " + r.getAs("exports_to_russia_usd")));
@@ -632,8 +640,8 @@ class AnalyticsTest {
         "comtrade KAZ export M 2021-03..2022-06");
     Dataset<Row> listedFob = fob(flows(listed.toArray(Row[]::new)));
     List<Row> june = Roundabout.from(listedFob, controlFob, Set.of("KAZ"), origins, "RUS",
-            SETTINGS, TransitSignals.seriesCoverage(listedFob, Set.of("KAZ"), origins, "RUS",
-                reports))
+            SETTINGS, TransitSignals.seriesCoverage(PairCoverage.of(reports, listedFob),
+                Set.of("KAZ"), origins, "RUS"))
         .where("period = DATE'2022-06-01'").orderBy("tier").collectAsList();
     // June 2022: listed to the hub 200 / 100 = index 200, control 1000 / 1000 = 100:
     // difference 100 points. To Russia: 40 / 10 = 400 against 50 / 50 = 100: 300 points.
