@@ -138,15 +138,19 @@ final class RunSummary {
     }
     if (h.shareVersion() != null) {
       List<String> cells = new ArrayList<>();
-      List<String> incomplete = new ArrayList<>();
+      // Consecutive years missing the same suppliers on one line: "2019-2021 (CZE, POL)".
+      Map<String, List<Integer>> yearsByMissing = new java.util.LinkedHashMap<>();
       h.shares().forEach(y -> {
         cells.add(y.year() + " " + String.format("%.1f%%", 100 * y.share())
             + (y.covered() ? "" : "*"));
         if (!y.covered()) {
-          incomplete.add(y.year() + (y.missing().isEmpty() ? " (months not in the warehouse)"
-              : " (" + String.join(", ", y.missing()) + ")"));
+          yearsByMissing.computeIfAbsent(y.missing().isEmpty() ? "months not in the warehouse"
+              : String.join(", ", y.missing()), m -> new ArrayList<>()).add(y.year());
         }
       });
+      List<String> incomplete = new ArrayList<>();
+      yearsByMissing.forEach((missing, years) -> incomplete.add(yearRuns(years) + " ("
+          + missing + ")"));
       out.println();
       out.println("Greater China's share of Russia's CHPL (" + h.shareVersion() + ") supply, "
           + "FOB basis, best side of each flow, all sources: " + String.join(", ", cells));
@@ -164,6 +168,21 @@ final class RunSummary {
           + h.baseline() + " baseline, since: " + String.join(", ", top)
           + "; hubs without a baseline (fewer than the covered months it needs) are left out");
     }
+  }
+
+  /** Years as runs of consecutive years: "2019-2021, 2023". */
+  static String yearRuns(List<Integer> years) {
+    List<String> runs = new ArrayList<>();
+    int i = 0;
+    while (i < years.size()) {
+      int j = i;
+      while (j + 1 < years.size() && years.get(j + 1) == years.get(j) + 1) {
+        j++;
+      }
+      runs.add(i == j ? String.valueOf(years.get(i)) : years.get(i) + "-" + years.get(j));
+      i = j + 1;
+    }
+    return String.join(", ", runs);
   }
 
   /** The exporters the yearly figures lack months of, one line per exporter. */

@@ -15,4 +15,10 @@ class RunSummaryTest {
     assertThat(RunSummary.monthList(List.of("2021-12", "2022-01", "2022-03")))
         .isEqualTo("2021-12..2022-01, 2022-03");
   }
+
+  @Test
+  void yearsPrintAsRunsOfConsecutiveYears() {
+    assertThat(RunSummary.yearRuns(List.of(2019, 2020, 2021, 2023))).isEqualTo("2019-2021, 2023");
+    assertThat(RunSummary.yearRuns(List.of(2024))).isEqualTo("2024");
+  }
 }
