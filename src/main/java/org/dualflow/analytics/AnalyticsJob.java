@@ -46,7 +46,8 @@ public final class AnalyticsJob {
     Dataset<Row> coverage = Coverage.from(tradeRecords).cache();
     // The cells feed the FOB flows and the unit values: one shuffle of flows_monthly, kept.
     Dataset<Row> cells = FlowViews.cells(flowsMonthly, settings.sourcePriority()).cache();
-    Dataset<Row> factors = FlowViews.cifFobFactors(cells, settings);
+    // Small, and used by the listed and the roundabout's control flows alike: kept.
+    Dataset<Row> factors = Coverage.local(FlowViews.cifFobFactors(cells, settings));
     Dataset<Row> fob = FlowViews.fobFlows(cells, factors, settings).cache();
     PairCoverage pairCoverage = PairCoverage.of(coverage, fob);
     Dataset<Row> corridorCoverage = CorridorMonthly.coverage(pairCoverage, reference.corridors());

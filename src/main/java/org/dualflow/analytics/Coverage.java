@@ -94,6 +94,15 @@ public final class Coverage {
   }
 
   /**
+   * A small dataset (thousands of rows: factors per pair and chapter, say) brought to the
+   * driver and back as a local relation: every join with it is then a broadcast built on the
+   * driver, with no Spark job to recompute or read it.
+   */
+  static Dataset<Row> local(Dataset<Row> small) {
+    return small.sparkSession().createDataFrame(small.collectAsList(), small.schema());
+  }
+
+  /**
    * The months one side reported, from {@link #reportingSides}: columns {@code exporter_iso3}
    * (or {@code importer_iso3}), {@code period} and {@code flag} (true), to left-join on flow
    * cells by their exporter (or importer) and month.
