@@ -59,9 +59,9 @@ public record AnalyticsSettings(Periods baseline, List<String> sourcePriority,
         1.0, 1.2, new BigDecimal("1.10"), 6, 0.5, 3.5, 5);
   }
 
-  /** Months of {@code window} that must be covered: the share, rounded up. */
+  /** Months of {@code window} that must be covered: the share, rounded up, and at least one. */
   public int minCoveredMonths(Periods window) {
-    return (int) Math.ceil(minCoverage * window.months().size() - 1e-9);
+    return Math.max(1, (int) Math.ceil(minCoverage * window.months().size() - 1e-9));
   }
 
   public AnalyticsSettings withCoverage(double share) {

@@ -79,13 +79,16 @@ public final class FlowViews {
     Column importerSide = col("reported_by").equalTo("importer");
     Column choice = struct(rank.as("r"), col("source").as("s"));
     // Not per (month, exporter, importer): the preferred source's codes of a month would hide
-    // every code the other source reports and it does not.
-    WindowSpec cell = Window.partitionBy("period", "exporter_iso3", "importer_iso3", "hs6");
+    // every code the other source reports and it does not; and per list version, for the same
+    // reason between versions that match a code through different sources.
+    WindowSpec cell = Window.partitionBy("period", "exporter_iso3", "importer_iso3", "list_id",
+        "list_version", "hs6");
     Column[] keys = new Column[CELL.size() + 2];
     for (int i = 0; i < CELL.size(); i++) {
       keys[i] = col(CELL.get(i));
     }
-    // Functions of (month, exporter, importer, HS6), so grouping by them splits no cell.
+    // Functions of (month, exporter, importer, list version, HS6): grouping by them splits no
+    // cell.
     keys[CELL.size()] = col("best_exporter");
     keys[CELL.size() + 1] = col("best_importer");
     return flowsMonthly

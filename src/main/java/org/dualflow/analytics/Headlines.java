@@ -1,5 +1,6 @@
 package org.dualflow.analytics;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
@@ -169,7 +170,7 @@ public final class Headlines {
                   : r.<String>getList(r.fieldIndex("missing"))))
           .sorted(Comparator.comparingInt(ShareYear::year)).toList();
       hubs = shareVersion == null ? List.of()
-          : hubs(transitSignals, shareVersion, baseline, originGroup);
+          : hubs(transitSignals, coverage, shareVersion, baseline, originGroup);
     }
     return new Figures(version, exporters, gaps, own, shareVersion, shares, hubs, baseline);
   }
@@ -232,24 +233,52 @@ public final class Headlines {
 
   /**
    * The three hubs whose CHPL exports to Russia rose most above their baseline after the
-   * window, over the months their exports are covered. A hub without a baseline (too few
-   * covered months in the window, or no trade in it) has no "excess" to speak of and is left
-   * out, however much it exports now.
+   * window: over the months after it in which the hub's exports are covered (the hub reported
+   * its exports or Russia its imports), the exports minus the baselines of the hub's HS6 series
+   * times those months. A covered month without a row is a month the products did not move
+   * (each series' baseline counts against it); a hub without a baseline (too few covered months
+   * in the window, or no trade in it) has no "excess" to speak of and is left out.
    */
-  private static List<HubExcess> hubs(Dataset<Row> transitSignals, String version,
-      Periods baseline, String originGroup) {
-    Column after = col("period").gt(Date.valueOf(baseline.to().atDay(1)));
-    return transitSignals.filter(col("list_id").equalTo(LIST)
-            .and(col("origin_group").equalTo(originGroup))
-            .and(col("list_version").equalTo(version)).and(after)
-            .and(col("is_exports_covered")).and(col("exports_baseline_usd").gt(0)))
+  private static List<HubExcess> hubs(Dataset<Row> transitSignals, Dataset<Row> coverage,
+      String version, Periods baseline, String originGroup) {
+    Date end = Date.valueOf(baseline.to().atDay(1));
+    Dataset<Row> series = transitSignals.filter(col("list_id").equalTo(LIST)
+        .and(col("origin_group").equalTo(originGroup))
+        .and(col("list_version").equalTo(version)).and(col("exports_baseline_usd").isNotNull()));
+    Map<String, BigDecimal> baselines = new TreeMap<>();
+    series.select("hub_iso3", "tier", "hs6", "exports_baseline_usd").distinct()
+        .groupBy("hub_iso3").agg(sum("exports_baseline_usd")).collectAsList()
+        .forEach(r -> baselines.put(r.getString(0), r.getDecimal(1)));
+    Map<String, Row> after = new TreeMap<>();
+    series.filter(col("period").gt(end))
         .groupBy("hub_iso3")
-        .agg(sum(col("exports_to_russia_usd").minus(col("exports_baseline_usd"))).as("excess"),
-            sum(when(col("is_re_export_signal"), lit(1)).otherwise(lit(0))).as("signals"),
-            countDistinct(col("period")).as("months"))
-        .orderBy(col("excess").desc(), col("hub_iso3")).limit(3).collectAsList().stream()
-        .map(r -> new HubExcess(r.getAs("hub_iso3"), r.getAs("excess"),
-            r.<Long>getAs("signals"), r.<Long>getAs("months")))
-        .toList();
+        .agg(coalesce(sum(when(col("is_exports_covered"), col("exports_to_russia_usd"))),
+                lit(BigDecimal.ZERO)).as("exports"),
+            sum(when(col("is_re_export_signal"), lit(1)).otherwise(lit(0))).as("signals"))
+        .collectAsList().forEach(r -> after.put(r.getString(0), r));
+    Map<String, Set<String>> coveredMonths = new TreeMap<>();
+    coverage.filter(col("status").equalTo(Coverage.MONTHLY)
+            .and(col("is_shipment_level").unary_$bang()).and(col("period").gt(end))
+            .and(col("reporter_iso3").isin(baselines.keySet().toArray()).and(col("flow")
+                .equalTo("export")).or(col("reporter_iso3").equalTo(AnalyticsJob.DESTINATION)
+                .and(col("flow").equalTo("import")))))
+        .select("reporter_iso3", "period").distinct().collectAsList()
+        .forEach(r -> coveredMonths.computeIfAbsent(r.getString(0), k -> new java.util.TreeSet<>())
+            .add(r.getDate(1).toString()));
+    Set<String> russia = coveredMonths.getOrDefault(AnalyticsJob.DESTINATION, Set.of());
+    List<HubExcess> out = new ArrayList<>();
+    baselines.forEach((hub, base) -> {
+      Set<String> months = new java.util.TreeSet<>(russia);
+      months.addAll(coveredMonths.getOrDefault(hub, Set.of()));
+      Row a = after.get(hub);
+      if (base.signum() > 0 && a != null && !months.isEmpty()) {
+        BigDecimal excess = a.<BigDecimal>getAs("exports")
+            .subtract(base.multiply(BigDecimal.valueOf(months.size())));
+        out.add(new HubExcess(hub, excess, a.<Long>getAs("signals"), months.size()));
+      }
+    });
+    return out.stream().sorted(Comparator.comparing(HubExcess::excessUsd).reversed()
+        .thenComparing(HubExcess::hub)).limit(3).toList();
   }
+
 }

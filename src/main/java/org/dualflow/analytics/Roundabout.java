@@ -95,11 +95,12 @@ public final class Roundabout {
       Set<String> hubs, Map<String, Set<String>> origins, String destination,
       AnalyticsSettings settings, Dataset<Row> series) {
     Periods window = settings.baseline();
-    // The listed goods per tier and all tiers together (a cell under two tiers counts once).
+    // The listed goods per tier and all tiers together. A record matches one entry of a list
+    // version, so the tiers of one HS6 (entries deeper than six digits) are different records:
+    // summed, as supplier_share sums them.
     Dataset<Row> listed = listedFob.select("period", "exporter_iso3", "importer_iso3",
         "list_id", "list_version", "tier", "hs6", "value_fob_usd");
-    listed = listed.unionByName(listed.dropDuplicates("period", "exporter_iso3",
-        "importer_iso3", "list_id", "list_version", "hs6").withColumn("tier", lit("ALL")));
+    listed = listed.unionByName(listed.withColumn("tier", lit("ALL")));
     Dataset<Row> legs = legs(listed, "listed", hubs, origins, destination)
         .unionByName(legs(controlFob.select("period", "exporter_iso3", "importer_iso3",
             "list_id", "list_version", "tier", "value_fob_usd"), "control", hubs, origins,

@@ -62,8 +62,9 @@ public final class SupplierShare {
     return monthly.unionByName(yearly)
         .withColumn("total_fob_usd", sum("value_fob_usd").over(Window.partitionBy(
             "period_type", "period", "importer_iso3", "list_id", "list_version", "tier")))
-        .withColumn("share", col("value_fob_usd").cast("double")
-            .divide(col("total_fob_usd").cast("double")))
+        // A total of zero (zero-valued records only) has no shares.
+        .withColumn("share", when(col("total_fob_usd").gt(0), col("value_fob_usd")
+            .cast("double").divide(col("total_fob_usd").cast("double"))))
         .withColumn("supplier_group", group)
         .join(broadcast(periodCoverage(coverage)),
             new String[] {"period_type", "period", "importer_iso3"}, "left")

@@ -107,6 +107,24 @@ class AnalyticsTest {
   }
 
   @Test
+  void aSourceIsChosenWithinEachListVersion() {
+    // Comtrade holds CHN>RUS 854231 under list version 2023-09 only, China customs under
+    // 2024-02 only (a code one version lists deeper, say): each version keeps its cell.
+    Row older = flow("2023-01", "comtrade", "CHN", "RUS", "exporter", "1", "854231", "100", null);
+    Object[] v = new Object[FLOWS.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = older.get(i);
+    }
+    v[FLOWS.fieldIndex("list_version")] = "2023-09";
+    List<Row> out = fob(flows(RowFactory.create(v),
+        flow("2023-01", "gacc", "CHN", "RUS", "exporter", "1", "854231", "90", null)))
+        .orderBy("list_version").collectAsList();
+    assertThat(out).extracting(r -> r.getAs("list_version") + " " + r.getAs("value_fob_usd") + " "
+            + r.getAs("source_exporter"))
+        .containsExactly("2023-09 100.00 comtrade", "2024-02 90.00 gacc");
+  }
+
+  @Test
   void anImporterThatReportsFobIsTakenAsItIsNotDividedByTheFactor() {
     // Kazakhstan reports 110 FOB for China's goods and nothing CIF: 110.00, not 110 / 1.10.
     Row fob = flow("2023-01", "comtrade", "CHN", "KAZ", "importer", "1", "854231", "110", "1");
@@ -473,6 +491,17 @@ class AnalyticsTest {
     assertThat(kaz.get(2).<Double>getAs("share")).isCloseTo(200.0 / 1100, within(1e-12));
   }
 
+  @Test
+  void aTotalOfZeroHasNoShareAndStopsNothing() {
+    // One zero-valued record is Russia's only supplier in the month: no share, not a failure.
+    Dataset<Row> fob = fob(flows(
+        flow("2022-06", "comtrade", "CHN", "RUS", "exporter", "1", "854231", "0", null)));
+    Row row = SupplierShare.from(fob, Map.of("greater_china", Set.of("CHN", "HKG", "MAC")),
+            PairCoverage.of(coverage("comtrade CHN export M 2022-06..2022-06"), fob))
+        .where("period_type = 'month' AND tier = '1'").first();
+    assertThat(row.<Double>getAs("share")).isNull();
+  }
+
   static final Map<String, Set<String>> ORIGINS = new LinkedHashMap<>(Map.of(
       "greater_china", Set.of("CHN", "HKG", "MAC")));
 
@@ -629,6 +658,12 @@ class AnalyticsTest {
       }
     }
     records.add(record(tr, "N", "2022-06", "DEU", "KAZ", "870323", "5000"));
+    // June 2022 also brings 50 of 854231 under a tier-2 entry (a deeper code): another record,
+    // so tier ALL adds it, 250 in all.
+    records.add(record(tr, "T2", "2022-06", "DEU", "KAZ", "854231", "50"));
+    matches.add(TestRows.row(duf, "record_id", "T2", "list_id", "chpl", "list_version",
+        "2024-02", "tier", "2", "hs6", "854231"));
+    listed.add(flow("2022-06", "comtrade", "DEU", "KAZ", "exporter", "2", "854231", "50", null));
     var spark = SparkTestSession.get();
     Dataset<Row> control = Roundabout.controlFlows(spark.createDataFrame(records, tr),
         spark.createDataFrame(matches, duf), Set.of("DEU", "USA", "KAZ", "RUS"));
@@ -643,9 +678,10 @@ class AnalyticsTest {
             SETTINGS, TransitSignals.seriesCoverage(PairCoverage.of(reports, listedFob),
                 Set.of("KAZ"), origins, "RUS"))
         .where("period = DATE'2022-06-01'").orderBy("tier").collectAsList();
-    // June 2022: listed to the hub 200 / 100 = index 200, control 1000 / 1000 = 100:
+    // June 2022, tier 1: listed to the hub 200 / 100 = index 200, control 1000 / 1000 = 100:
     // difference 100 points. To Russia: 40 / 10 = 400 against 50 / 50 = 100: 300 points.
-    // Tier 1 is the only tier, so ALL is the same.
+    // Tier 2: 50 to the hub, nothing in the window (baseline 0: no index), nothing to Russia
+    // (a covered month: 0.00); its control is chapter 85 too. ALL: 250 / 100 = 250, 150 points.
     assertThat(june).extracting(r -> r.getAs("tier") + " " + r.getAs("listed_to_hub_usd") + " "
             + r.getAs("control_to_hub_usd") + " " + r.getAs("listed_to_hub_index") + " "
             + r.getAs("control_to_hub_index") + " " + r.getAs("to_hub_index_difference") + " "
@@ -654,7 +690,8 @@ class AnalyticsTest {
             + r.getList(r.fieldIndex("control_chapters")))
         .containsExactly(
             "1 200.00 1000.00 200.0 100.0 100.0 400.0 100.0 300.0 [85]",
-            "ALL 200.00 1000.00 200.0 100.0 100.0 400.0 100.0 300.0 [85]");
+            "2 50.00 1000.00 null 100.0 null null 100.0 null [85]",
+            "ALL 250.00 1000.00 250.0 100.0 150.0 400.0 100.0 300.0 [85]");
     assertThat(june.get(0).<BigDecimal>getAs("control_to_russia_baseline_usd"))
         .isEqualByComparingTo("50.00");
   }
