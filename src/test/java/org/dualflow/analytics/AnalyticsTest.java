@@ -57,6 +57,16 @@ class AnalyticsTest {
     return RowFactory.create(v);
   }
 
+  /** The flows_monthly row with one column set to another value. */
+  static Row with(Row row, String column, Object value) {
+    Object[] v = new Object[row.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = row.get(i);
+    }
+    v[FLOWS.fieldIndex(column)] = value;
+    return RowFactory.create(v);
+  }
+
   static Dataset<Row> flows(Row... rows) {
     return SparkTestSession.get().createDataFrame(Arrays.asList(rows), FLOWS);
   }
@@ -110,13 +120,9 @@ class AnalyticsTest {
   void aSourceIsChosenWithinEachListVersion() {
     // Comtrade holds CHN>RUS 854231 under list version 2023-09 only, China customs under
     // 2024-02 only (a code one version lists deeper, say): each version keeps its cell.
-    Row older = flow("2023-01", "comtrade", "CHN", "RUS", "exporter", "1", "854231", "100", null);
-    Object[] v = new Object[FLOWS.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = older.get(i);
-    }
-    v[FLOWS.fieldIndex("list_version")] = "2023-09";
-    List<Row> out = fob(flows(RowFactory.create(v),
+    Row older = with(flow("2023-01", "comtrade", "CHN", "RUS", "exporter", "1", "854231", "100",
+        null), "list_version", "2023-09");
+    List<Row> out = fob(flows(older,
         flow("2023-01", "gacc", "CHN", "RUS", "exporter", "1", "854231", "90", null)))
         .orderBy("list_version").collectAsList();
     assertThat(out).extracting(r -> r.getAs("list_version") + " " + r.getAs("value_fob_usd") + " "
@@ -127,13 +133,9 @@ class AnalyticsTest {
   @Test
   void anImporterThatReportsFobIsTakenAsItIsNotDividedByTheFactor() {
     // Kazakhstan reports 110 FOB for China's goods and nothing CIF: 110.00, not 110 / 1.10.
-    Row fob = flow("2023-01", "comtrade", "CHN", "KAZ", "importer", "1", "854231", "110", "1");
-    Object[] v = new Object[FLOWS.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = fob.get(i);
-    }
-    v[FLOWS.fieldIndex("value_basis")] = "FOB";
-    List<Row> out = fob(flows(RowFactory.create(v))).collectAsList();
+    Row fob = with(flow("2023-01", "comtrade", "CHN", "KAZ", "importer", "1", "854231", "110",
+        "1"), "value_basis", "FOB");
+    List<Row> out = fob(flows(fob)).collectAsList();
     assertThat(out).extracting(r -> r.getAs("value_fob_usd") + " " + r.getAs("side") + " "
             + r.getAs("cif_importer_usd"))
         .containsExactly("110.00 importer null");
@@ -340,13 +342,9 @@ class AnalyticsTest {
     // Kazakhstan reports 500 FOB (not CIF) for China's 854231 in a month both reported: the
     // cell is reported by both, taken as it is (no factor): gap 500 - 500 = 0, not a phantom
     // export of 500.
-    Row fob = flow("2023-01", "comtrade", "CHN", "KAZ", "importer", "1", "854231", "500", null);
-    Object[] v = new Object[FLOWS.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = fob.get(i);
-    }
-    v[FLOWS.fieldIndex("value_basis")] = "FOB";
-    List<Row> gaps = MirrorGaps.from(fob(flows(RowFactory.create(v),
+    Row fob = with(flow("2023-01", "comtrade", "CHN", "KAZ", "importer", "1", "854231", "500",
+        null), "value_basis", "FOB");
+    List<Row> gaps = MirrorGaps.from(fob(flows(fob,
         flow("2023-01", "comtrade", "CHN", "KAZ", "exporter", "1", "854231", "500", null))),
         SETTINGS, coverage("comtrade CHN export M 2023-01..2023-01",
             "comtrade KAZ import M 2023-01..2023-01")).collectAsList();
