@@ -2,6 +2,7 @@ package org.dualflow.analytics;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
@@ -20,6 +21,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.upper;
+import static org.apache.spark.sql.functions.when;
 
 import java.sql.Date;
 import org.apache.spark.sql.Column;
@@ -98,12 +100,18 @@ public final class EntitySummary {
         .groupBy("role", "entity_key", "list_id", "list_version")
         .agg(map_from_entries(array_sort(collect_list(struct(col("hs6"),
             TransitSignals.ratio(col("v"), col("hs6_total")))))).as("hs6_share"));
+    // A firm first seen after the invasion is new only if the records reach back before it:
+    // declarations that start in 2023 make every firm look new.
+    Dataset<Row> recordsStart = roles.agg(min("period").as("records_start"));
     return roles.groupBy("role", "entity_key", "list_id", "list_version")
         .agg(array_sort(collect_set("name")).as("names"), max("entity_id").as("entity_id"),
             sum("value_usd").as("value_usd"), countDistinct("record_id").as("records"),
             min("period").as("first_period"), max("period").as("last_period"))
+        .crossJoin(broadcast(recordsStart))
         .withColumn("entity_name", element_at(col("names"), 1))
-        .withColumn("is_new_since_invasion", col("first_period").geq(INVASION_MONTH_AFTER))
+        .withColumn("is_new_since_invasion", when(col("records_start").lt(INVASION_MONTH_AFTER),
+            col("first_period").geq(INVASION_MONTH_AFTER)))
+        .drop("records_start")
         .join(byTier, firm)
         .join(shares, firm);
   }

@@ -54,6 +54,14 @@ class EntitySummaryTest {
   }
 
   @Test
+  void whetherAFirmIsNewIsUnknownWhenTheRecordsStartAfterTheInvasion() {
+    // Only 2023 records (r2-r4): every firm is first seen in 2023, which says nothing of 2021.
+    List<Row> shippers = EntitySummary.summary(sample().where("record_id <> 'r1'"))
+        .where("role = 'shipper'").collectAsList();
+    assertThat(shippers).extracting(r -> r.getAs("is_new_since_invasion")).containsOnlyNulls();
+  }
+
+  @Test
   void oneFirmIsOneRowWhateverItsNameSays() {
     List<Row> shippers = EntitySummary.summary(sample()).where("role = 'shipper'")
         .orderBy("entity_key").collectAsList();
