@@ -71,7 +71,7 @@ public final class AnalyticsJob {
     Set<String> hubs = reference.groups().members("transit_hubs");
     // Whether each hub's two series are covered, month by month: transit and roundabout.
     Dataset<Row> hubSeries = TransitSignals.seriesCoverage(pairCoverage, hubs, origins,
-        DESTINATION);
+        DESTINATION, settings.baseline());
     out.put("transit_signals", TransitSignals.withSeries(fob, hubs, origins, DESTINATION,
         settings, hubSeries));
     // The roundabout's control goods: the unlisted records between the countries it follows.

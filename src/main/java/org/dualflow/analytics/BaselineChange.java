@@ -8,12 +8,10 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.month;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.year;
 
 import java.math.BigDecimal;
-import java.sql.Date;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -50,8 +48,7 @@ public final class BaselineChange {
   public static Dataset<Row> from(Dataset<Row> corridorMonthly, Dataset<Row> corridorCoverage,
       AnalyticsSettings settings) {
     Periods window = settings.baseline();
-    Column inWindow = col("period").between(Date.valueOf(window.from().atDay(1)),
-        Date.valueOf(window.to().atDay(1)));
+    Column inWindow = TransitSignals.inWindow(window);
     Dataset<Row> windowCoverage = corridorCoverage.filter(inWindow)
         .groupBy("corridor_id")
         .agg(count(when(col("is_covered"), lit(1))).as("baseline_months_covered"));
@@ -72,9 +69,8 @@ public final class BaselineChange {
         .join(broadcast(windowCoverage), new String[] {"corridor_id"}, "left")
         .join(broadcast(yearAgo), new String[] {"corridor_id", "period"}, "left")
         .withColumn("baseline_months_covered", coalesce(covered, lit(0L)))
-        .withColumn("baseline_usd", when(enough, coalesce(
-            sum(when(inBaseline, col("value_fob_usd"))).over(series), lit(zero))
-            .divide(covered).cast("decimal(28,2)")))
+        .withColumn("baseline_usd", TransitSignals.baseline(col("value_fob_usd"),
+            col("is_covered"), covered, settings.minCoveredMonths(window), window, series))
         .withColumn("baseline_status", when(enough.unary_$bang(),
                 lit("too_few_covered_months"))
             .when(baseline.equalTo(0), lit("no_trade_in_window")).otherwise(lit("ok")))

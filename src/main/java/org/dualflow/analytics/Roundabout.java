@@ -16,7 +16,6 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.math.BigDecimal;
-import java.sql.Date;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -109,11 +108,6 @@ public final class Roundabout {
     for (String s : SERIES) {
       sums.add(sum(when(col("series").equalTo(s), col("value_fob_usd"))).as(s));
     }
-    Column inWindow = col("period").between(Date.valueOf(window.from().atDay(1)),
-        Date.valueOf(window.to().atDay(1)));
-    Dataset<Row> windowMonths = series.filter(inWindow).groupBy("origin_group", "hub_iso3")
-        .agg(count(when(col("is_imports_covered"), lit(1))).as("to_hub_baseline_months"),
-            count(when(col("is_exports_covered"), lit(1))).as("to_russia_baseline_months"));
     Dataset<Row> controlChapters = controlFob.groupBy("list_id", "list_version", "tier")
         .agg(array_sort(collect_set(substring(col("hs6"), 1, 2))).as("control_chapters"));
     WindowSpec product = Window.partitionBy(KEY[0], KEY[1], KEY[2], KEY[3], KEY[4]);
@@ -121,10 +115,11 @@ public final class Roundabout {
     BigDecimal zero = BigDecimal.ZERO.setScale(2);
     Dataset<Row> out = legs.groupBy("period", KEY).agg(sums.get(0), sums.get(1), sums.get(2),
             sums.get(3))
-        .join(broadcast(series.select("origin_group", "hub_iso3", "period",
-            "is_imports_covered", "is_exports_covered")),
+        .join(broadcast(series.select(col("origin_group"), col("hub_iso3"), col("period"),
+            col("is_imports_covered"), col("is_exports_covered"),
+            col("imports_baseline_months").as("to_hub_baseline_months"),
+            col("exports_baseline_months").as("to_russia_baseline_months"))),
             new String[] {"origin_group", "hub_iso3", "period"}, "left")
-        .join(broadcast(windowMonths), new String[] {"origin_group", "hub_iso3"}, "left")
         .join(broadcast(controlChapters), new String[] {"list_id", "list_version", "tier"},
             "left")
         .withColumn("is_to_hub_covered", coalesce(col("is_imports_covered"), lit(false)))
@@ -139,9 +134,8 @@ public final class Roundabout {
       // Covered months without a row of the series are zeros: a month of the series is its
       // value when covered (0 when nothing moved), null when not.
       out = out.withColumn(s + "_usd", when(covered, coalesce(col(s), lit(zero))))
-          .withColumn(s + "_baseline_usd", when(months.geq(minMonths), coalesce(
-              sum(when(inWindow.and(covered), col(s))).over(product), lit(zero))
-              .divide(months).cast("decimal(28,2)")))
+          .withColumn(s + "_baseline_usd", TransitSignals.baseline(col(s), covered, months,
+              minMonths, window, product))
           .withColumn(s + "_index", when(col(s + "_baseline_usd").gt(0),
               TransitSignals.ratio(col(s + "_usd"), col(s + "_baseline_usd")).multiply(100)));
     }

@@ -4,11 +4,9 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -63,7 +61,7 @@ public final class TransitSignals {
       Map<String, Set<String>> origins, String destination, AnalyticsSettings settings,
       PairCoverage coverage) {
     return withSeries(fobFlows, hubs, origins, destination, settings,
-        seriesCoverage(coverage, hubs, origins, destination));
+        seriesCoverage(coverage, hubs, origins, destination, settings.baseline()));
   }
 
   /**
@@ -89,10 +87,6 @@ public final class TransitSignals {
       legs.add(when(isExport, struct(lit(g.getKey()).as("g"), col("exporter_iso3").as("hub"),
           none.as("imp"), col("value_fob_usd").as("exp"))));
     }
-    Dataset<Row> windowMonths = series.filter(inWindow(window)).groupBy("origin_group",
-            "hub_iso3")
-        .agg(count(when(col("is_imports_covered"), lit(1))).as("imports_baseline_months"),
-            count(when(col("is_exports_covered"), lit(1))).as("exports_baseline_months"));
     BigDecimal zero = BigDecimal.ZERO.setScale(2);
     int minMonths = settings.minCoveredMonths(window);
     WindowSpec product = Window.partitionBy(KEY[0], KEY[1], KEY[2], KEY[3], KEY[4], KEY[5]);
@@ -123,7 +117,6 @@ public final class TransitSignals {
         .agg(coalesce(sum("imp"), lit(zero)).as("imp"), coalesce(sum("exp"), lit(zero))
             .as("exp"))
         .join(broadcast(series), new String[] {"origin_group", "hub_iso3", "period"}, "left")
-        .join(broadcast(windowMonths), new String[] {"origin_group", "hub_iso3"}, "left")
         .withColumn("is_imports_covered", coalesce(col("is_imports_covered"), lit(false)))
         .withColumn("is_exports_covered", coalesce(col("is_exports_covered"), lit(false)))
         .withColumn("imports_baseline_months", coalesce(col("imports_baseline_months"),
@@ -133,9 +126,9 @@ public final class TransitSignals {
         .withColumn("imports_from_origin_usd", when(col("is_imports_covered"), col("imp")))
         .withColumn("exports_to_russia_usd", when(col("is_exports_covered"), col("exp")))
         .withColumn("imports_baseline_usd", baseline(imports, col("is_imports_covered"),
-            col("imports_baseline_months"), minMonths, window, product, zero))
+            col("imports_baseline_months"), minMonths, window, product))
         .withColumn("exports_baseline_usd", baseline(exports, col("is_exports_covered"),
-            col("exports_baseline_months"), minMonths, window, product, zero))
+            col("exports_baseline_months"), minMonths, window, product))
         .withColumn("imports_index", when(importsBase.gt(0), ratio(imports, importsBase)))
         .withColumn("exports_index", when(exportsBase.gt(0), ratio(exports, exportsBase)))
         .withColumn("pass_through_ratio", when(imports.gt(0), ratio(exports, imports)))
@@ -158,15 +151,22 @@ public final class TransitSignals {
         .drop("imp", "exp", "is_risen", "covered_month");
   }
 
-  /** Mean over the window's covered months, a covered month without a row counting zero. */
-  private static Column baseline(Column value, Column covered, Column months, int minMonths,
-      Periods window, WindowSpec product, BigDecimal zero) {
+  /**
+   * A baseline: the mean of {@code value} over the window's covered months ({@code months} of
+   * them), a covered month without a row counting zero; null below {@code minMonths}. The same
+   * rule for corridors, hubs and the roundabout.
+   *
+   * @param product the series: the rows of one product, whatever their month
+   */
+  static Column baseline(Column value, Column covered, Column months, int minMonths,
+      Periods window, WindowSpec product) {
     Column sum = coalesce(sum(when(inWindow(window).and(covered), value)).over(product),
-        lit(zero));
+        lit(BigDecimal.ZERO.setScale(2)));
     return when(months.geq(minMonths), sum.divide(months).cast("decimal(28,2)"));
   }
 
-  private static Column inWindow(Periods window) {
+  /** The row's month is in the window. */
+  static Column inWindow(Periods window) {
     return col("period").between(Date.valueOf(window.from().atDay(1)),
         Date.valueOf(window.to().atDay(1)));
   }
@@ -174,12 +174,16 @@ public final class TransitSignals {
   /**
    * Per origin group, hub and month of the warehouse: whether the imports series (the origin
    * members expected to show, {@link PairCoverage#expected}, to the hub) and the exports series
-   * (the hub to the destination) are covered, the imports' missing pairs, and the month's rank
-   * among the months both are ({@code covered_month}, null when they are not). A series
-   * without expected pairs is never covered: nothing could show it. A local relation.
+   * (the hub to the destination) are covered, the imports' missing pairs, how many months of
+   * the baseline window each series is covered ({@code imports_baseline_months},
+   * {@code exports_baseline_months}), and the month's rank among the months both are
+   * ({@code covered_month}, null when they are not). A series without expected pairs is never
+   * covered: nothing could show it. A local relation.
    */
   static Dataset<Row> seriesCoverage(PairCoverage coverage, Set<String> hubs,
-      Map<String, Set<String>> origins, String destination) {
+      Map<String, Set<String>> origins, String destination, Periods window) {
+    java.sql.Date first = java.sql.Date.valueOf(window.from().atDay(1));
+    java.sql.Date last = java.sql.Date.valueOf(window.to().atDay(1));
     List<Row> rows = new ArrayList<>();
     for (String hub : new java.util.TreeSet<>(hubs)) {
       List<String[]> exports = List.<String[]>of(new String[] {hub, destination});
@@ -190,14 +194,25 @@ public final class TransitSignals {
             imports.add(new String[] {origin, hub});
           }
         }
+        List<Object[]> months = new ArrayList<>();
         long rank = 0;
+        long importsInWindow = 0;
+        long exportsInWindow = 0;
         for (java.sql.Date month : coverage.months()) {
           List<String> missing = coverage.missing(imports, month);
           boolean importsCovered = !imports.isEmpty() && missing.isEmpty();
           boolean exportsCovered = coverage.missing(exports, month).isEmpty();
+          if (!month.before(first) && !month.after(last)) {
+            importsInWindow += importsCovered ? 1 : 0;
+            exportsInWindow += exportsCovered ? 1 : 0;
+          }
           Long coveredMonth = importsCovered && exportsCovered ? ++rank : null;
-          rows.add(RowFactory.create(g.getKey(), hub, month, importsCovered,
-              missing.toArray(String[]::new), exportsCovered, coveredMonth));
+          months.add(new Object[] {g.getKey(), hub, month, importsCovered,
+              missing.toArray(String[]::new), exportsCovered, coveredMonth});
+        }
+        for (Object[] m : months) {
+          rows.add(RowFactory.create(m[0], m[1], m[2], m[3], m[4], m[5], m[6], importsInWindow,
+              exportsInWindow));
         }
       }
     }
@@ -209,7 +224,9 @@ public final class TransitSignals {
         .add("imports_missing_pairs", DataTypes.createArrayType(DataTypes.StringType, false),
             false)
         .add("is_exports_covered", DataTypes.BooleanType, false)
-        .add("covered_month", DataTypes.LongType, true));
+        .add("covered_month", DataTypes.LongType, true)
+        .add("imports_baseline_months", DataTypes.LongType, false)
+        .add("exports_baseline_months", DataTypes.LongType, false));
   }
 
   /** As doubles: Spark's decimal division keeps six decimal places only. */

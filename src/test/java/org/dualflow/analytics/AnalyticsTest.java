@@ -674,7 +674,7 @@ class AnalyticsTest {
     Dataset<Row> listedFob = fob(flows(listed.toArray(Row[]::new)));
     List<Row> june = Roundabout.from(listedFob, controlFob, Set.of("KAZ"), origins, "RUS",
             SETTINGS, TransitSignals.seriesCoverage(PairCoverage.of(reports, listedFob),
-                Set.of("KAZ"), origins, "RUS"))
+                Set.of("KAZ"), origins, "RUS", SETTINGS.baseline()))
         .where("period = DATE'2022-06-01'").orderBy("tier").collectAsList();
     // June 2022, tier 1: listed to the hub 200 / 100 = index 200, control 1000 / 1000 = 100:
     // difference 100 points. To Russia: 40 / 10 = 400 against 50 / 50 = 100: 300 points.
