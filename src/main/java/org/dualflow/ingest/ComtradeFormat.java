@@ -182,7 +182,7 @@ public final class ComtradeFormat implements SourceFormat {
     }
 
     @Override
-    public void parse(CsvRecordReader r, Object[] row) {
+    public void parse(RecordReader r, Object[] row) {
       try {
         if (r.problem() != null) {
           throw new Rejection(Rejection.MALFORMED_CSV, r.problem());
@@ -200,7 +200,7 @@ public final class ComtradeFormat implements SourceFormat {
     }
 
     /** Sets period and period_key first, so that even a rejected row knows its month. */
-    private void readPeriod(CsvRecordReader r, Object[] row) throws Rejection {
+    private void readPeriod(RecordReader r, Object[] row) throws Rejection {
       String freq = field(r, freqCode).trim();
       Integer year = FieldValues.integer("refYear", field(r, refYear));
       Integer month = FieldValues.integer("refMonth", field(r, refMonth));
@@ -240,7 +240,7 @@ public final class ComtradeFormat implements SourceFormat {
       row[Ingested.PERIOD_KEY] = first.getYear() + (m < 10 ? "-0" : "-") + m;
     }
 
-    private void readRecord(CsvRecordReader r, Object[] row) throws Rejection {
+    private void readRecord(RecordReader r, Object[] row) throws Rejection {
       String classification = field(r, classificationCode).trim();
       String edition = switch (classification) {
         case "H5" -> "HS2017";
@@ -306,7 +306,7 @@ public final class ComtradeFormat implements SourceFormat {
           transport == null ? "" : transport, supply == null ? "" : supply);
     }
 
-    private String commodityCode(CsvRecordReader r) throws Rejection {
+    private String commodityCode(RecordReader r) throws Rejection {
       String code = field(r, cmdCode).trim();
       if (code.isEmpty()) {
         throw new Rejection(Rejection.MISSING_COMMODITY_CODE, "cmdCode is empty");
@@ -334,7 +334,7 @@ public final class ComtradeFormat implements SourceFormat {
      *
      * @param zeroIsNone true for partner2, where 0 means "no second partner"
      */
-    private String country(CsvRecordReader r, String role, int codeIndex, int isoIndex,
+    private String country(RecordReader r, String role, int codeIndex, int isoIndex,
         boolean zeroIsNone) throws Rejection {
       String codeText = field(r, codeIndex).trim();
       String isoText = isoIndex >= 0 ? field(r, isoIndex).trim().toUpperCase(Locale.ROOT) : "";
@@ -369,7 +369,7 @@ public final class ComtradeFormat implements SourceFormat {
      * The primary value's basis: the flow's usual one, unless the file's CIF and FOB columns
      * show the other (the usual one empty, the other equal to the primary value).
      */
-    private String basis(CsvRecordReader r, String usual, BigDecimal primary) throws Rejection {
+    private String basis(RecordReader r, String usual, BigDecimal primary) throws Rejection {
       if (cifValue < 0 || fobValue < 0) {
         return usual;
       }
@@ -385,12 +385,12 @@ public final class ComtradeFormat implements SourceFormat {
     }
 
     /** A cell, trimmed; R's NA is an empty cell (the R client writes missing values so). */
-    private static String field(CsvRecordReader r, int index) {
+    private static String field(RecordReader r, int index) {
       String s = r.field(index).trim();
       return s.equals("NA") ? "" : s;
     }
 
-    private static String optional(CsvRecordReader r, int index) {
+    private static String optional(RecordReader r, int index) {
       if (index < 0) {
         return null;
       }

@@ -1,6 +1,5 @@
 package org.dualflow.ingest;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.Arrays;
@@ -22,7 +21,7 @@ import java.util.Arrays;
  * <p>Fields are materialised lazily ({@link #field(int)}), so columns nobody reads cost nothing.
  * Values from {@link #field(int)} and {@link #rawText()} must be taken before {@link #next()}.
  */
-public final class CsvRecordReader implements Closeable {
+public final class CsvRecordReader implements RecordReader {
 
   public static final int DEFAULT_MAX_RECORD_CHARS = 1 << 20;
 
@@ -54,6 +53,7 @@ public final class CsvRecordReader implements Closeable {
   }
 
   /** The field separator this reader splits on. */
+  @Override
   public char delimiter() {
     return delimiter;
   }
@@ -66,6 +66,7 @@ public final class CsvRecordReader implements Closeable {
   }
 
   /** Advances to the next record; false at the end of the input. */
+  @Override
   public boolean next() throws IOException {
     compact();
     while (true) {
@@ -83,25 +84,30 @@ public final class CsvRecordReader implements Closeable {
   }
 
   /** Physical line number (1-based) on which the current record starts. */
+  @Override
   public long lineNumber() {
     return recordLine;
   }
 
   /** The record as it stood in the input, without its line terminator. */
+  @Override
   public String rawText() {
     return new String(buf, recordStart, recordEnd - recordStart);
   }
 
   /** Null for a well-formed record, otherwise why the record could not be split reliably. */
+  @Override
   public String problem() {
     return problem;
   }
 
+  @Override
   public int fieldCount() {
     return fieldCount;
   }
 
   /** Field {@code i} with enclosing quotes removed and doubled quotes collapsed. */
+  @Override
   public String field(int i) {
     if (i < 0 || i >= fieldCount) {
       throw new IndexOutOfBoundsException("field " + i + " of " + fieldCount);

@@ -30,7 +30,7 @@ public record FileInspection(String uri, String source, String encoding, char de
       Map<String, String> hadoopConf, int maxExamples) {
     try (InputFile input = InputFile.open(file.uri(), format.encoding(), format.delimiter(),
         hadoopConf)) {
-      CsvRecordReader reader = input.records();
+      RecordReader reader = input.records();
       List<String> header = Ingest.header(reader, file.uri());
       SourceFormat.RecordParser parser = format.parserFor(header, file.uri());
       long records = 0;

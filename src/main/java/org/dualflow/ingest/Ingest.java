@@ -135,7 +135,7 @@ public final class Ingest {
   }
 
   /** The first record as column names. */
-  public static List<String> header(CsvRecordReader reader, String uri) throws IOException {
+  public static List<String> header(RecordReader reader, String uri) throws IOException {
     if (!reader.next()) {
       throw new InputFileException("Cannot read " + uri + ": the file is empty "
           + "(no header line); remove it from the input or download it again");
@@ -147,6 +147,11 @@ public final class Ingest {
     List<String> header = new ArrayList<>(reader.fieldCount());
     for (int i = 0; i < reader.fieldCount(); i++) {
       header.add(reader.field(i));
+    }
+    if (header.get(0).startsWith("Data extracted on")) {
+      throw new InputFileException("Cannot read " + uri + ": it is a spreadsheet from "
+          + "Eurostat's data browser (a table with the periods across its columns), which is not "
+          + "read; download the same selection as CSV (SDMX-CSV or the relational view) instead");
     }
     return header;
   }
@@ -228,7 +233,7 @@ public final class Ingest {
     }
 
     private Row advance() {
-      CsvRecordReader reader = input.records();
+      RecordReader reader = input.records();
       try {
         if (parser == null) {
           parser = format.parserFor(header(reader, file.uri()), file.uri());

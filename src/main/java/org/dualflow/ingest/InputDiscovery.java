@@ -14,17 +14,23 @@ import org.apache.hadoop.fs.Path;
 /**
  * Expands input settings into files, on the driver, before any Spark work: a file, a directory
  * (its {@code .csv}, {@code .dat} (Eurostat's bulk files), {@code .txt} and {@code .tsv}
- * (Comtrade's bulk files) files, each plain or gzipped, and any {@code .gz}; not recursive) or
- * a glob.
+ * (Comtrade's bulk files) files, each plain or gzipped, any {@code .gz}, archives and Excel
+ * workbooks; not recursive) or a glob. Archives and workbooks expand into their data files and
+ * sheets.
  */
 public final class InputDiscovery {
 
   private static final java.util.regex.Pattern DATA_FILE = java.util.regex.Pattern.compile(
-      "(?i).*(\\.(csv|dat|txt|tsv)(\\.gz)?|\\.gz|\\.zip|\\.7z)");
+      "(?i).*(\\.(csv|dat|txt|tsv)(\\.gz)?|\\.gz|\\.zip|\\.7z|\\.xlsx|\\.xls)");
   private static final java.util.regex.Pattern ZIP = java.util.regex.Pattern.compile(
       "(?i).*\\.zip");
   private static final java.util.regex.Pattern SEVEN_Z = java.util.regex.Pattern.compile(
       "(?i).*\\.7z");
+  private static final java.util.regex.Pattern WORKBOOK = java.util.regex.Pattern.compile(
+      "(?i).*\\.xlsx");
+  /** Excel's binary format before 2007, which is not read. */
+  private static final java.util.regex.Pattern OLD_WORKBOOK = java.util.regex.Pattern.compile(
+      "(?i).*\\.xls");
 
   /** What separates an archive's URI from the name of a file in it, as in a jar URL. */
   public static final String IN_ARCHIVE = "!/";
@@ -76,7 +82,8 @@ public final class InputDiscovery {
         }
       }
       if (files.isEmpty()) {
-        throw new NoMatchException("the directory holds no .csv, .dat, .txt, .tsv or .gz file");
+        throw new NoMatchException("the directory holds no .csv, .dat, .txt, .tsv, .gz, .zip, "
+            + ".7z or .xlsx file");
       }
       List<Ingest.InputRef> out = new ArrayList<>();
       for (FileStatus s : files.values()) {
@@ -91,7 +98,13 @@ public final class InputDiscovery {
           throw new InputFileException("Cannot read " + uri + ": permission denied; make it "
               + "readable (chmod a+r) or copy it elsewhere");
         }
-        if (ZIP.matcher(s.getPath().getName()).matches()) {
+        if (OLD_WORKBOOK.matcher(s.getPath().getName()).matches()) {
+          throw new InputFileException("Cannot read " + uri + ": it is an Excel 97-2003 workbook "
+              + "(.xls), which is not read; save it as .xlsx (Excel Workbook) or as CSV");
+        }
+        if (WORKBOOK.matcher(s.getPath().getName()).matches()) {
+          out.addAll(sheets(source, fs, s));
+        } else if (ZIP.matcher(s.getPath().getName()).matches()) {
           out.addAll(entries(source, fs, s));
         } else if (SEVEN_Z.matcher(s.getPath().getName()).matches()) {
           out.addAll(sevenZipEntries(source, s));
@@ -119,6 +132,7 @@ public final class InputDiscovery {
         fs.open(zip.getPath()))) {
       for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
         String name = e.getName();
+        refuseWorkbook(uri, name);
         if (!isDataEntry(name, e.isDirectory())) {
           continue;
         }
@@ -134,12 +148,68 @@ public final class InputDiscovery {
     return nonEmpty(uri, out);
   }
 
+  /** True for an Excel workbook's name ({@code .xlsx}). */
+  static boolean isWorkbook(String name) {
+    return WORKBOOK.matcher(name).matches();
+  }
+
+  /**
+   * The sheets of a workbook that hold any value, each an input of its own
+   * ({@code book.xlsx!/Sheet1}, its size the sheet's part), in the workbook's order. Empty sheets
+   * (Excel's default Sheet2, Sheet3) are passed over; a sheet of something else (notes, a
+   * pivot) stops the run at its header check, never passes unread.
+   */
+  private static List<Ingest.InputRef> sheets(String source, FileSystem fs, FileStatus book)
+      throws IOException {
+    String uri = book.getPath().toString();
+    java.io.File local = InputFile.localFile(book.getPath());
+    java.io.File copy = null;
+    if (local == null) {
+      copy = java.io.File.createTempFile("dualflow-", ".xlsx");
+      try (java.io.InputStream in = fs.open(book.getPath())) {
+        java.nio.file.Files.copy(in, copy.toPath(),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      local = copy;
+    }
+    List<Ingest.InputRef> out = new ArrayList<>();
+    try {
+      for (XlsxSheetReader.Sheet sheet : XlsxSheetReader.sheets(local)) {
+        if (sheet.hasData()) {
+          out.add(new Ingest.InputRef(source, uri + IN_ARCHIVE + sheet.name(), sheet.bytes()));
+        }
+      }
+    } catch (InputFileException e) {
+      throw new InputFileException("Cannot read " + uri + ": " + e.getMessage(), e);
+    } finally {
+      if (copy != null) {
+        java.nio.file.Files.deleteIfExists(copy.toPath());
+      }
+    }
+    if (out.isEmpty()) {
+      throw new InputFileException("Cannot read " + uri + ": the workbook's sheets are empty; "
+          + "remove it from the input");
+    }
+    return out;
+  }
+
   private static List<Ingest.InputRef> nonEmpty(String uri, List<Ingest.InputRef> out) {
     if (out.isEmpty()) {
       throw new InputFileException("Cannot read " + uri + ": the archive holds no .csv, .dat, "
           + ".txt, .tsv or .gz file");
     }
     return out;
+  }
+
+  /** A workbook in an archive would be passed over unread: the archive is refused instead. */
+  private static void refuseWorkbook(String uri, String name) {
+    String base = name.substring(name.lastIndexOf('/') + 1);
+    if (!base.startsWith(".") && !name.contains("__MACOSX")
+        && (WORKBOOK.matcher(base).matches() || OLD_WORKBOOK.matcher(base).matches())) {
+      throw new InputFileException("Cannot read " + uri + ": it holds the Excel workbook "
+          + name + ", which is not read inside an archive; unpack the archive and give the "
+          + "workbook itself");
+    }
   }
 
   /** True for a file in an archive worth reading: data, not folders, notes or system files. */
@@ -163,6 +233,7 @@ public final class InputDiscovery {
         InputFile.openSevenZip(uri)) {
       for (org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry e
           : sevenZ.getEntries()) {
+        refuseWorkbook(uri, e.getName());
         if (isDataEntry(e.getName(), e.isDirectory())) {
           out.add(new Ingest.InputRef(source, uri + IN_ARCHIVE + e.getName(), e.getSize()));
         }

@@ -39,12 +39,12 @@ public final class InputFile implements Closeable {
   private final String uri;
   private final InputStream raw;
   private final DigestInputStream digesting;
-  private final CsvRecordReader records;
+  private final RecordReader records;
   private final Charset charset;
   private final boolean gzip;
 
   private InputFile(String uri, InputStream raw, DigestInputStream digesting,
-      CsvRecordReader records, Charset charset, boolean gzip) {
+      RecordReader records, Charset charset, boolean gzip) {
     this.uri = uri;
     this.raw = raw;
     this.digesting = digesting;
@@ -79,17 +79,26 @@ public final class InputFile implements Closeable {
       FileSystem fs = path.getFileSystem(conf);
       String member = inArchive < 0 ? null
           : uri.substring(inArchive + InputDiscovery.IN_ARCHIVE.length());
+      if (InputDiscovery.isWorkbook(path.getName())) {
+        return openSheet(uri, fs, path, member);
+      }
       InputStream raw = member == null ? fs.open(path)
           : path.getName().toLowerCase(java.util.Locale.ROOT).endsWith(".7z")
               ? sevenZipEntry(uri.substring(0, inArchive), uri, member)
               : entry(fs.open(path), uri, member);
       DigestInputStream digesting = new DigestInputStream(raw, MessageDigest.getInstance("SHA-256"));
       BufferedInputStream buffered = new BufferedInputStream(digesting, 1 << 16);
-      buffered.mark(2);
+      buffered.mark(4);
       int b0 = buffered.read();
       int b1 = buffered.read();
+      boolean zipMagic = b0 == 'P' && b1 == 'K' && buffered.read() == 3 && buffered.read() == 4;
       buffered.reset();
       InputStream content = buffered;
+      if (zipMagic && member == null) {
+        raw.close();
+        throw new InputFileException("Cannot read " + uri + ": it is a zip archive or an Excel "
+            + "workbook, not a text file; name it .zip or .xlsx (as it was downloaded)");
+      }
       if (b0 == 0x1f && b1 == 0x8b) {
         try {
           content = new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), 1 << 16);
@@ -118,6 +127,43 @@ public final class InputFile implements Closeable {
     } catch (IOException e) {
       throw new InputFileException(describe(uri, e), e);
     }
+  }
+
+  /**
+   * A sheet of an Excel workbook (the first, when the URI names none). POI reads a workbook by
+   * seeking: one on another file system is copied to a local temporary file first, removed
+   * when the input is closed. The digest is of the workbook's bytes.
+   */
+  private static InputFile openSheet(String uri, FileSystem fs, Path path, String sheet)
+      throws IOException, NoSuchAlgorithmException {
+    DigestInputStream digesting = new DigestInputStream(fs.open(path),
+        MessageDigest.getInstance("SHA-256"));
+    java.io.File local = localFile(path);
+    boolean copied = local == null;
+    if (copied) {
+      local = java.io.File.createTempFile("dualflow-", ".xlsx");
+      try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(local.toPath())) {
+        digesting.transferTo(out);
+      } catch (IOException e) {
+        java.nio.file.Files.deleteIfExists(local.toPath());
+        digesting.close();
+        throw e;
+      }
+    }
+    try {
+      XlsxSheetReader records = XlsxSheetReader.open(local, sheet, copied);
+      return new InputFile(uri, digesting, digesting, records, StandardCharsets.UTF_8, false);
+    } catch (InputFileException e) {
+      digesting.close();
+      throw new InputFileException("Cannot read " + uri + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The file itself when it is on the local disk, else null. */
+  static java.io.File localFile(Path path) {
+    String scheme = path.toUri().getScheme();
+    return scheme == null || scheme.equals("file") ? new java.io.File(path.toUri().getPath())
+        : null;
   }
 
   /**
@@ -267,7 +313,7 @@ public final class InputFile implements Closeable {
     return "Cannot read " + uri + ": " + what;
   }
 
-  public CsvRecordReader records() {
+  public RecordReader records() {
     return records;
   }
 

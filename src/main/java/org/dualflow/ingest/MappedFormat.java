@@ -421,7 +421,7 @@ public final class MappedFormat implements SourceFormat {
     private final Map<List<Expr>, NumberLayout> layouts = new java.util.IdentityHashMap<>();
     /** Per totals column: whether a total row and whether another row was seen. */
     private final Map<String, boolean[]> totalsSeen = new HashMap<>();
-    private CsvRecordReader record;
+    private RecordReader record;
 
     Parser(int fieldCount, Map<String, Integer> index, Map<String, String> matchedHeader,
         String file) {
@@ -487,7 +487,7 @@ public final class MappedFormat implements SourceFormat {
     }
 
     @Override
-    public void parse(CsvRecordReader r, Object[] row) {
+    public void parse(RecordReader r, Object[] row) {
       record = r;
       try {
         if (r.problem() != null) {
@@ -696,6 +696,10 @@ public final class MappedFormat implements SourceFormat {
             return "TOTAL";                  // all commodities: kept, never summed
           }
           String digits = CODE_SEPARATORS.matcher(s).replaceAll("");
+          if (cellType(a.get(0)) == RecordReader.FieldType.NUMBER && s.indexOf('.') < 0
+              && digits.length() % 2 == 1 && CODE.matcher(digits).matches()) {
+            digits = "0" + digits;   // a code typed as a number lost its leading zero (0101)
+          }
           if (!CODE.matcher(digits).matches()) {
             if (CONFIDENTIAL_CODE.matcher(digits).matches()) {
               throw new Rejection(Rejection.CONFIDENTIAL_CODE, label(a.get(0)) + " '"
@@ -708,18 +712,7 @@ public final class MappedFormat implements SourceFormat {
           return digits;
         }
         case "decimal" -> {
-          String s = text(a.get(0));
-          if (s == null) {
-            return null;
-          }
-          NumberLayout layout = numberLayout(a);
-          BigDecimal v = layout.parse(s);
-          if (v == null) {
-            throw new Rejection(Rejection.NOT_NUMERIC, label(a.get(0)) + " '"
-                + FieldValues.abbreviate(s) + "' is not a number"
-                + (layout.name().equals("1234.5") ? "" : " written as " + layout.name()));
-          }
-          return v;
+          return decimal(a.get(0), numberLayout(a));
         }
         case "country" -> {
           String s = text(a.get(0));
@@ -755,7 +748,9 @@ public final class MappedFormat implements SourceFormat {
           if (s == null) {
             return null;
           }
-          YearMonth m = parseMonth(s, literal(a, 1));
+          YearMonth m = cellType(a.get(0)) == RecordReader.FieldType.DATE
+              ? YearMonth.parse(s.substring(0, Math.min(7, s.length())))
+              : parseMonth(s, literal(a, 1));
           if (m == null) {
             throw new Rejection(Rejection.BAD_PERIOD, label(a.get(0)) + " '"
                 + FieldValues.abbreviate(s) + "' is not a month (" + literal(a, 1) + ")");
@@ -815,8 +810,8 @@ public final class MappedFormat implements SourceFormat {
           for (int i = 0; i + 1 < a.size(); i += 2) {
             String unit = text(a.get(i + 1));
             if (unit != null && KG_UNITS.contains(unit.toLowerCase(Locale.ROOT))) {
-              return eval(new Expr("decimal", null, null, List.of(a.get(i),
-                  new Expr(null, "grouping", null, null))));
+              return decimal(a.get(i), NUMBER_LAYOUTS.computeIfAbsent("grouping",
+                  NumberLayout::of));
             }
           }
           return null;
@@ -884,6 +879,31 @@ public final class MappedFormat implements SourceFormat {
         }
         default -> throw new IllegalStateException("unknown converter " + e.function());
       }
+    }
+
+    /**
+     * A number written in {@code layout}; a workbook's number cell is a number already,
+     * whatever layout the text files of the source use.
+     */
+    private BigDecimal decimal(Expr e, NumberLayout layout) throws Rejection {
+      String s = text(e);
+      if (s == null) {
+        return null;
+      }
+      BigDecimal v = cellType(e) == RecordReader.FieldType.NUMBER
+          ? NUMBER_LAYOUTS.computeIfAbsent("1234.5", NumberLayout::of).parse(s) : layout.parse(s);
+      if (v == null) {
+        throw new Rejection(Rejection.NOT_NUMERIC, label(e) + " '"
+            + FieldValues.abbreviate(s) + "' is not a number"
+            + (layout.name().equals("1234.5") ? "" : " written as " + layout.name()));
+      }
+      return v;
+    }
+
+    /** What a workbook cell a column expression reads held (text, for anything else). */
+    private RecordReader.FieldType cellType(Expr e) {
+      Integer i = e.column() == null ? null : index.get(e.column());
+      return i == null || record == null ? RecordReader.FieldType.TEXT : record.type(i);
     }
 
     private String text(Expr e) throws Rejection {

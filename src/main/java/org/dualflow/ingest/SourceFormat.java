@@ -44,6 +44,6 @@ public interface SourceFormat extends Serializable {
      * canonical columns, {@code source_key} (what identifies the record within its source) and
      * {@link Ingested#ACCEPTED}, or a reason and {@link Ingested#REJECTED}.
      */
-    void parse(CsvRecordReader record, Object[] row);
+    void parse(RecordReader record, Object[] row);
   }
 }
