@@ -148,11 +148,6 @@ public final class Ingest {
     for (int i = 0; i < reader.fieldCount(); i++) {
       header.add(reader.field(i));
     }
-    if (header.get(0).startsWith("Data extracted on")) {
-      throw new InputFileException("Cannot read " + uri + ": it is a spreadsheet from "
-          + "Eurostat's data browser (a table with the periods across its columns), which is not "
-          + "read; download the same selection as CSV (SDMX-CSV or the relational view) instead");
-    }
     return header;
   }
 

@@ -175,6 +175,12 @@ public final class InputDiscovery {
     List<Ingest.InputRef> out = new ArrayList<>();
     try {
       for (XlsxSheetReader.Sheet sheet : XlsxSheetReader.sheets(local)) {
+        if (sheet.hasData() && sheet.firstValue().startsWith("Data extracted on")) {
+          throw new InputFileException("it is a spreadsheet from Eurostat's data browser (sheet '"
+              + sheet.name() + "' is a table with the periods across its columns), which is not "
+              + "read; download the same selection as CSV (SDMX-CSV or the relational view) "
+              + "instead");
+        }
         if (sheet.hasData()) {
           out.add(new Ingest.InputRef(source, uri + IN_ARCHIVE + sheet.name(), sheet.bytes()));
         }

@@ -36,8 +36,14 @@ import org.apache.poi.xssf.usermodel.XSSFCellStyle;
  */
 public final class XlsxSheetReader implements RecordReader {
 
-  /** A sheet of a workbook: its name, the bytes of its part, and whether any cell has a value. */
-  public record Sheet(String name, long bytes, boolean hasData) {
+  /**
+   * A sheet of a workbook: its name, the bytes of its part, and its first non-empty row's first
+   * value (null for a sheet without any value).
+   */
+  public record Sheet(String name, long bytes, String firstValue) {
+    public boolean hasData() {
+      return firstValue != null;
+    }
   }
 
   private final OPCPackage pkg;
@@ -128,7 +134,7 @@ public final class XlsxSheetReader implements RecordReader {
     List<Sheet> out = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       try (XlsxSheetReader r = open(workbook, names.get(i), false)) {
-        out.add(new Sheet(names.get(i), sizes.get(i), r.next()));
+        out.add(new Sheet(names.get(i), sizes.get(i), r.next() ? r.field(0) : null));
       }
     }
     return out;

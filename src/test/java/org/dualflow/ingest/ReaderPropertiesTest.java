@@ -135,6 +135,76 @@ class ReaderPropertiesTest {
     }
   }
 
+  /**
+   * A declarations workbook with random cells (text of any characters, numbers, dates, blanks)
+   * under the real header: every row with a value is one record, accepted or rejected with a
+   * reason; nothing else is thrown.
+   */
+  @Property(tries = 150)
+  void aWorkbookOfRandomCellsAccountsForEveryRow(
+      @ForAll("sheets") List<List<Object>> rows) throws Exception {
+    Path file = Files.createTempFile("random", ".xlsx");
+    try {
+      long withValues = 0;
+      try (org.apache.poi.xssf.usermodel.XSSFWorkbook book =
+          new org.apache.poi.xssf.usermodel.XSSFWorkbook()) {
+        org.apache.poi.ss.usermodel.CellStyle date = book.createCellStyle();
+        date.setDataFormat(book.createDataFormat().getFormat("dd.mm.yyyy"));
+        org.apache.poi.ss.usermodel.Sheet sheet = book.createSheet("Sheet1");
+        String[] header = FILES.get("declarations").lines().findFirst().orElseThrow()
+            .split(";|,");
+        org.apache.poi.ss.usermodel.Row h = sheet.createRow(0);
+        for (int i = 0; i < header.length; i++) {
+          h.createCell(i).setCellValue(header[i]);
+        }
+        for (int r = 0; r < rows.size(); r++) {
+          org.apache.poi.ss.usermodel.Row row = sheet.createRow(r + 1);
+          boolean any = false;
+          for (int c = 0; c < rows.get(r).size(); c++) {
+            Object v = rows.get(r).get(c);
+            if (v instanceof String t && !t.isEmpty()) {
+              row.createCell(c).setCellValue(t);
+              any = true;
+            } else if (v instanceof Double d) {
+              row.createCell(c).setCellValue(d);
+              any = true;
+            } else if (v instanceof java.time.LocalDate d) {
+              row.createCell(c).setCellValue(d);
+              row.getCell(c).setCellStyle(date);
+              any = true;
+            }
+          }
+          withValues += any ? 1 : 0;
+        }
+        try (java.io.OutputStream out = Files.newOutputStream(file)) {
+          book.write(out);
+        }
+      }
+      String uri = "file:" + file;
+      FileInspection f = FileInspection.read(new Ingest.InputRef("declarations", uri,
+          Files.size(file)), MappedFormatTest.format("declarations", Map.of()), Map.of(),
+          Integer.MAX_VALUE);
+      long rejected = f.rejected().values().stream().mapToLong(Long::longValue).sum();
+      assertThat(f.accepted() + rejected).isEqualTo(f.records());
+      assertThat(f.records()).isEqualTo(withValues);
+      f.rejectExamples().values().forEach(e -> assertThat(e.reason()).isNotBlank());
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  @Provide
+  Arbitrary<List<List<Object>>> sheets() {
+    Arbitrary<Object> cell = Arbitraries.oneOf(
+        Arbitraries.strings().ofMaxLength(12).map(x -> (Object) x),
+        Arbitraries.of("8542319000", "CN", "156", "04.10.2023", "1 234,5", "-", "USD", "")
+            .map(x -> (Object) x),
+        Arbitraries.doubles().between(-1e12, 1e12).map(x -> (Object) x),
+        Arbitraries.integers().between(0, 20_000).map(d -> (Object) java.time.LocalDate.of(
+            2000, 1, 1).plusDays(d)));
+    return cell.list().ofMaxSize(20).list().ofMaxSize(12);
+  }
+
   @Provide
   Arbitrary<String> sources() {
     return Arbitraries.of("comtrade", "comext", "gacc", "declarations");
