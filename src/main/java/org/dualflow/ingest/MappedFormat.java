@@ -735,6 +735,12 @@ public final class MappedFormat implements SourceFormat {
               return iso3;
             }
           }
+          String special = Countries.specialPartner(s);
+          if (special != null) {
+            throw new Rejection(Rejection.SPECIAL_PARTNER, label(a.get(0)) + " '"
+                + FieldValues.abbreviate(s) + "' is Eurostat's code for " + special
+                + ", not a country: its trade goes to no country the tables follow");
+          }
           if (Countries.isAggregate(s)) {
             throw new Rejection(Rejection.AGGREGATE_AREA, label(a.get(0)) + " '"
                 + FieldValues.abbreviate(s) + "' is an aggregate of countries: its rows repeat "

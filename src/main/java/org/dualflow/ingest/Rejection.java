@@ -19,6 +19,11 @@ public final class Rejection extends Exception {
   public static final String AGGREGATE_AREA = "aggregate_area";
   /** A product code a reporter withheld (Eurostat's 85RRR100, 39XXXXXX): not a defect. */
   public static final String CONFIDENTIAL_CODE = "confidential_code";
+  /**
+   * A partner that is no country (Eurostat's QU "not specified", QQ stores and provisions, XC
+   * Ceuta): not a defect, and no country's trade.
+   */
+  public static final String SPECIAL_PARTNER = "special_partner";
   public static final String INCONSISTENT_COUNTRY = "inconsistent_country";
   public static final String UNSUPPORTED_FLOW = "unsupported_flow";
   public static final String UNSUPPORTED_CLASSIFICATION = "unsupported_classification";
@@ -30,7 +35,7 @@ public final class Rejection extends Exception {
 
   /** Reasons that are no defect of a file: never held against it by the quality gate. */
   public static final java.util.Set<String> BY_DESIGN = java.util.Set.of(DUPLICATE,
-      CONFLICTING_DUPLICATE, AGGREGATE_AREA, CONFIDENTIAL_CODE);
+      CONFLICTING_DUPLICATE, AGGREGATE_AREA, CONFIDENTIAL_CODE, SPECIAL_PARTNER);
 
   private final String code;
 

@@ -254,6 +254,41 @@ public final class Countries implements Serializable {
       + "|euro area\\b.*|extra[- ]?(eu|euro).*|intra[- ]?(eu|euro).*|eu ?\\d\\d.*|ea ?\\d\\d.*"
       + "|(ext|int)_(eu|ea).*|world|all countries.*|total)\\s*");
 
+  /**
+   * Eurostat's partner codes that are no country (its geonomenclature): trade it could not
+   * allocate, stores and provisions, the high seas, and Ceuta and Melilla, which Eurostat counts
+   * apart from Spain. By code and by label.
+   */
+  private static final Map<String, String> SPECIAL_PARTNERS = Map.ofEntries(
+      Map.entry("QP", "high seas"), Map.entry("QQ", "stores and provisions"),
+      Map.entry("QR", "stores and provisions within intra-EU trade"),
+      Map.entry("QS", "stores and provisions within extra-EU trade"),
+      Map.entry("QU", "countries and territories not specified"),
+      Map.entry("QV", "countries and territories not specified within intra-EU trade"),
+      Map.entry("QW", "countries and territories not specified within extra-EU trade"),
+      Map.entry("QX", "countries and territories not specified for commercial or military "
+          + "reasons"),
+      Map.entry("QY", "countries and territories not specified for commercial or military "
+          + "reasons within intra-EU trade"),
+      Map.entry("QZ", "countries and territories not specified for commercial or military "
+          + "reasons within extra-EU trade"),
+      Map.entry("XC", "Ceuta"), Map.entry("XL", "Melilla"));
+  private static final Pattern SPECIAL_LABEL = Pattern.compile("(?i)\\s*(countries and "
+      + "territories not specified.*|stores and provisions.*|high seas|ceuta|melilla)\\s*");
+
+  /**
+   * What a Eurostat special partner code or label stands for ({@code QU}: countries and
+   * territories not specified), or null for anything else.
+   */
+  public static String specialPartner(String codeOrLabel) {
+    String code = codeOrLabel.trim().toUpperCase(Locale.ROOT);
+    String meaning = SPECIAL_PARTNERS.get(code);
+    if (meaning != null) {
+      return meaning;
+    }
+    return SPECIAL_LABEL.matcher(codeOrLabel).matches() ? codeOrLabel.trim() : null;
+  }
+
   /** True when {@code label} names an aggregate of countries (see {@link #AGGREGATE}). */
   public static boolean isAggregate(String label) {
     return AGGREGATE.matcher(label).matches();

@@ -129,6 +129,40 @@ class ComextLayoutsTest {
         + "confidential or masked code");
   }
 
+  /**
+   * The current bulk layout (full_v2_YYYYMM.dat, columns as in Matthijs-Vossen/comext-fetcher
+   * data/metadata/FULL.txt) with Eurostat's partners that are no country: QU (not specified),
+   * QQ (stores and provisions), XC (Ceuta), and the label a relational view gives QU. They are
+   * set aside as special_partner, not unknown countries, and never summed.
+   */
+  @Test
+  void eurostatsSpecialPartnersAreSetAsideByDesignNotUnknownCountries(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("full_v2_202101.dat"), "REPORTER,PARTNER,"
+        + "TRADE_TYPE,PRODUCT_NC,PRODUCT_SITC,PRODUCT_CPA21,PRODUCT_CPA22,PRODUCT_BEC,"
+        + "PRODUCT_BEC5,PRODUCT_SECTION,FLOW,STAT_PROCEDURE,SUPPL_UNIT,PERIOD,VALUE_EUR,"
+        + "VALUE_NAC,QUANTITY_KG,QUANTITY_SUPPL_UNIT\n"
+        + "DE,RU,E,85423190,77649,26112,26112,7,7,16,2,1,NO_SU,202101,2000000,2000000,10,0\n"
+        + "DE,QU,E,85423190,77649,26112,26112,7,7,16,2,1,NO_SU,202101,5000,5000,1,0\n"
+        + "DE,QQ,E,85423190,77649,26112,26112,7,7,16,2,1,NO_SU,202101,700,700,1,0\n"
+        + "ES,XC,E,85423190,77649,26112,26112,7,7,16,2,1,NO_SU,202101,300,300,1,0\n"
+        + "DE,Countries and territories not specified,E,85423190,77649,26112,26112,7,7,16,2,"
+        + "1,NO_SU,202101,40,40,1,0\n");
+    List<Row> rows = MappedFormatTest.read(file, MappedFormatTest.format("comext", Map.of()))
+        .stream().filter(r -> !"file".equals(r.getAs("row_status"))).toList();
+    assertThat(rows).extracting(r -> r.<String>getAs("row_status")).containsExactly(
+        "accepted", "rejected", "rejected", "rejected", "rejected");
+    assertThat(rows.subList(1, 5)).extracting(r -> r.<String>getAs("reason_code"))
+        .containsOnly("special_partner");
+    assertThat(rows.get(1).<String>getAs("reason")).isEqualTo("PARTNER 'QU' is Eurostat's code "
+        + "for countries and territories not specified, not a country: its trade goes to no "
+        + "country the tables follow");
+    // Only the Russian line counts: 2,000,000 EUR at January 2021's rate.
+    assertThat(countableUsd(rows, "DEU", "RUS")).isEqualByComparingTo(
+        usd(2_000_000, EUR_2021_01));
+    assertThat(Rejection.BY_DESIGN).contains("special_partner");
+  }
+
   @Test
   void aYearsFigureAndItsJanuaryAreTwoRecordsNotDuplicates(@org.junit.jupiter.api.io.TempDir
       Path dir) throws IOException {

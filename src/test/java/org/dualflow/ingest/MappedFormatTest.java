@@ -236,7 +236,8 @@ class MappedFormatTest {
     // Comext values are plain numbers: a thousands separator is a defect, not a format.
     assertThat(rows.get(1).<String>getAs("reason")).isEqualTo("VALUE_IN_EUR '1,234' is not a "
         + "number");
-    assertThat(rows.get(2).<String>getAs("reason_code")).isEqualTo("unknown_country");
+    // QX: Eurostat's "not specified for commercial or military reasons", no country.
+    assertThat(rows.get(2).<String>getAs("reason_code")).isEqualTo("special_partner");
     assertThat(rows.get(3).<String>getAs("reason")).isEqualTo("FLOW '3' is not one of 1, 2, "
         + "IMPORT, EXPORT");
   }
