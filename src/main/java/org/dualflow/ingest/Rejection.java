@@ -19,6 +19,11 @@ public final class Rejection extends Exception {
   public static final String AGGREGATE_AREA = "aggregate_area";
   /** A product code a reporter withheld (Eurostat's 85RRR100, 39XXXXXX): not a defect. */
   public static final String CONFIDENTIAL_CODE = "confidential_code";
+  /**
+   * A row of another measure than the value a source reads (SDMX-CSV's QUANTITY_IN_100KG beside
+   * VALUE_IN_EUROS): not a defect, and never added to values.
+   */
+  public static final String OTHER_MEASURE = "other_measure";
   public static final String INCONSISTENT_COUNTRY = "inconsistent_country";
   public static final String UNSUPPORTED_FLOW = "unsupported_flow";
   public static final String UNSUPPORTED_CLASSIFICATION = "unsupported_classification";
@@ -30,7 +35,7 @@ public final class Rejection extends Exception {
 
   /** Reasons that are no defect of a file: never held against it by the quality gate. */
   public static final java.util.Set<String> BY_DESIGN = java.util.Set.of(DUPLICATE,
-      CONFLICTING_DUPLICATE, AGGREGATE_AREA, CONFIDENTIAL_CODE);
+      CONFLICTING_DUPLICATE, AGGREGATE_AREA, CONFIDENTIAL_CODE, OTHER_MEASURE);
 
   private final String code;
 
