@@ -37,8 +37,15 @@ import org.dualflow.reference.Countries;
  * bulk files ({@code COMTRADE-FINAL-…[date].gz}: tab-separated, codes only, {@code CIFValue},
  * {@code FOBValue}, {@code qtyUnitCode}), the API data saved with pandas (a leading unnamed
  * index column, NaN as empty, {@code 1763.0}) and with R's comtradr ({@code ref_year},
- * {@code primary_value}, … and {@code NA} for missing). Header names match whatever their case
- * and underscores; the delimiter is read off the header line.
+ * {@code primary_value}, … and {@code NA} for missing), and the web portal's download
+ * ({@code TradeData_2_20_2025_10_30_9.csv}: the API's 47 columns in windows-1252, a comma
+ * after the last field of every data line). Header names match whatever their case and
+ * underscores; the delimiter is read off the header line.
+ *
+ * <p>The encoding is UTF-8 when the bytes are valid UTF-8, else windows-1252: the portal writes
+ * its descriptions ({@code Türkiye}, {@code Côte d'Ivoire}) in a Windows code page, which
+ * users read with pandas' {@code encoding='ISO-8859-1'} or {@code 'cp1252'}. No number depends
+ * on that text: descriptions are never read.
  */
 public final class ComtradeFormat implements SourceFormat {
 
@@ -67,7 +74,9 @@ public final class ComtradeFormat implements SourceFormat {
 
   @Override
   public String encoding() {
-    return "UTF-8";
+    // windows-1252 rather than ISO-8859-1: the same letters, and its 0x80-0x9F are the
+    // typographic quotes and dashes a Windows export writes there, not control codes.
+    return "auto:windows-1252";
   }
 
   @Override
@@ -187,7 +196,7 @@ public final class ComtradeFormat implements SourceFormat {
         if (r.problem() != null) {
           throw new Rejection(Rejection.MALFORMED_CSV, r.problem());
         }
-        if (r.fieldCount() != fieldCount) {
+        if (r.fieldCount() != fieldCount && !endsWithEmptyExtraField(r)) {
           throw new Rejection(Rejection.FIELD_COUNT, "expected " + fieldCount
               + " fields as in the header, found " + r.fieldCount());
         }
@@ -197,6 +206,16 @@ public final class ComtradeFormat implements SourceFormat {
       } catch (Rejection e) {
         Ingested.setRejected(row, e, r.rawText());
       }
+    }
+
+    /**
+     * The portal's download ends every data line with a comma its header line lacks: one empty
+     * field more than the header (pandas, seeing it, takes the first column for an index and
+     * shifts every name by one unless told {@code index_col=False}). Only an empty one is
+     * allowed: a value there has no column.
+     */
+    private boolean endsWithEmptyExtraField(RecordReader r) {
+      return r.fieldCount() == fieldCount + 1 && r.field(fieldCount).isEmpty();
     }
 
     /** Sets period and period_key first, so that even a rejected row knows its month. */

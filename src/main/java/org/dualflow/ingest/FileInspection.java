@@ -30,44 +30,54 @@ public record FileInspection(String uri, String source, String encoding, char de
       Map<String, String> hadoopConf, int maxExamples) {
     try (InputFile input = InputFile.open(file.uri(), format.encoding(), format.delimiter(),
         hadoopConf)) {
-      RecordReader reader = input.records();
-      List<String> header = Ingest.header(reader, file.uri());
-      SourceFormat.RecordParser parser = format.parserFor(header, file.uri());
-      long records = 0;
-      long accepted = 0;
-      Map<String, Long> rejected = new TreeMap<>();
-      Map<String, Survey.Example> rejectExamples = new LinkedHashMap<>();
-      SortedMap<String, Long> periods = new TreeMap<>();
-      List<String> examples = new ArrayList<>();
-      while (reader.next()) {
-        records++;
-        Object[] row = Ingested.newRow();
-        row[Ingested.SOURCE] = format.name();
-        row[Ingested.SOURCE_FILE] = file.uri();
-        row[Ingested.SOURCE_LINE] = reader.lineNumber();
-        parser.parse(reader, row);
-        if (Ingested.ACCEPTED.equals(row[Ingested.ROW_STATUS])) {
-          accepted++;
-          String key = "A".equals(row[Ingested.FREQ])
-              ? row[Ingested.PERIOD_KEY].toString().substring(0, 4) + " (annual)"
-              : row[Ingested.PERIOD_KEY].toString();
-          periods.merge(key, 1L, Long::sum);
-          if (examples.size() < maxExamples) {
-            examples.add(describe(row, reader.lineNumber()));
-          }
-        } else {
-          String reason = (String) row[Ingested.REASON_CODE];
-          rejected.merge(reason, 1L, Long::sum);
-          rejectExamples.putIfAbsent(reason, new Survey.Example(reader.lineNumber(),
-              (String) row[Ingested.REASON], (String) row[Ingested.RAW_LINE]));
-        }
+      try {
+        return inspect(file, format, input, maxExamples);
+      } catch (IOException e) {
+        // Said with what the open file knows: its encoding and the line reached.
+        throw new InputFileException(input.describe(e), e);
       }
-      return new FileInspection(file.uri(), format.name(), input.charset().name(),
-          reader.delimiter(), input.isGzip(), header, parser.columns(), records, accepted,
-          rejected, rejectExamples, periods, examples);
     } catch (IOException e) {
       throw new InputFileException(InputFile.describe(file.uri(), e), e);
     }
+  }
+
+  private static FileInspection inspect(Ingest.InputRef file, SourceFormat format,
+      InputFile input, int maxExamples) throws IOException {
+    RecordReader reader = input.records();
+    List<String> header = Ingest.header(reader, file.uri());
+    SourceFormat.RecordParser parser = format.parserFor(header, file.uri());
+    long records = 0;
+    long accepted = 0;
+    Map<String, Long> rejected = new TreeMap<>();
+    Map<String, Survey.Example> rejectExamples = new LinkedHashMap<>();
+    SortedMap<String, Long> periods = new TreeMap<>();
+    List<String> examples = new ArrayList<>();
+    while (reader.next()) {
+      records++;
+      Object[] row = Ingested.newRow();
+      row[Ingested.SOURCE] = format.name();
+      row[Ingested.SOURCE_FILE] = file.uri();
+      row[Ingested.SOURCE_LINE] = reader.lineNumber();
+      parser.parse(reader, row);
+      if (Ingested.ACCEPTED.equals(row[Ingested.ROW_STATUS])) {
+        accepted++;
+        String key = "A".equals(row[Ingested.FREQ])
+            ? row[Ingested.PERIOD_KEY].toString().substring(0, 4) + " (annual)"
+            : row[Ingested.PERIOD_KEY].toString();
+        periods.merge(key, 1L, Long::sum);
+        if (examples.size() < maxExamples) {
+          examples.add(describe(row, reader.lineNumber()));
+        }
+      } else {
+        String reason = (String) row[Ingested.REASON_CODE];
+        rejected.merge(reason, 1L, Long::sum);
+        rejectExamples.putIfAbsent(reason, new Survey.Example(reader.lineNumber(),
+            (String) row[Ingested.REASON], (String) row[Ingested.RAW_LINE]));
+      }
+    }
+    return new FileInspection(file.uri(), format.name(), input.charset().name(),
+        reader.delimiter(), input.isGzip(), header, parser.columns(), records, accepted,
+        rejected, rejectExamples, periods, examples);
   }
 
   /** "line 2: 2021-01 DEU > RUS export 85423190, 2435496.35 USD (2000000.00 EUR)". */

@@ -275,7 +275,7 @@ public final class Ingest {
         return RowFactory.create(summary);
       } catch (IOException e) {
         closeQuietly();
-        throw new InputFileException(InputFile.describe(file.uri(), e), e);
+        throw new InputFileException(input.describe(e), e);
       } catch (RuntimeException e) {
         closeQuietly();
         throw e;

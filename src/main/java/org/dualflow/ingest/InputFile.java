@@ -26,11 +26,15 @@ import org.apache.hadoop.fs.Path;
  * An input file opened for record reading, on any Hadoop file system (local, HDFS, S3A...).
  *
  * <p>Gzip is recognised by its magic bytes, not its name. A UTF-8 byte-order mark is skipped.
- * Encoding {@code auto} means UTF-8 when the first 256 KB are valid UTF-8, else GB18030 (a
- * superset of GBK, what older China customs exports use); {@code auto:windows-1251} names
- * another fallback (Russian extracts). Decoding is strict: bytes that are
- * not valid in the chosen encoding fail the file rather than turn into replacement characters
- * in the tables, and a wrong guess shows as a header without the expected columns. The SHA-256 and size are of the bytes as
+ * Encoding {@code auto} means UTF-8 when the 256 KB from the first byte that is not ASCII are
+ * valid UTF-8, else GB18030 (a superset of GBK, what older China customs exports use);
+ * {@code auto:windows-1251} names another fallback (Russian extracts, the Comtrade portal's
+ * windows-1252). The choice waits for that first non-ASCII byte, however late it comes: a
+ * Comtrade download whose first accented partner name ("Türkiye") is 10 MB in must not be
+ * taken for UTF-8 on the strength of its ASCII start. Decoding is strict: bytes that are not
+ * valid in the chosen encoding fail the file rather than turn into replacement characters in
+ * the tables (a file that mixes encodings fails naming the line reached), and a wrong guess
+ * shows as a header without the expected columns. The SHA-256 and size are of the bytes as
  * stored (compressed, for a .gz), computed while reading, so the manifest can cite the file;
  * the size comes from the driver's file listing.
  */
@@ -40,22 +44,31 @@ public final class InputFile implements Closeable {
   private final InputStream raw;
   private final DigestInputStream digesting;
   private final RecordReader records;
+  /** The encoding, or null while auto still waits for a byte that is not ASCII. */
   private final Charset charset;
+  private final LateCharsetReader late;
+  private final boolean auto;
   private final boolean gzip;
 
   private InputFile(String uri, InputStream raw, DigestInputStream digesting,
-      RecordReader records, Charset charset, boolean gzip) {
+      RecordReader records, Charset charset, LateCharsetReader late, boolean auto,
+      boolean gzip) {
     this.uri = uri;
     this.raw = raw;
     this.digesting = digesting;
     this.records = records;
     this.charset = charset;
+    this.late = late;
+    this.auto = auto;
     this.gzip = gzip;
   }
 
-  /** The encoding the file is read in (chosen, for auto). */
+  /**
+   * The encoding the file is read in (chosen, for auto; UTF-8 for a file read so far that is
+   * all ASCII, which is valid UTF-8).
+   */
   public Charset charset() {
-    return charset;
+    return late != null ? late.charset() : charset;
   }
 
   /** True when the file is gzipped. */
@@ -108,20 +121,22 @@ public final class InputFile implements Closeable {
               + "gzip header is corrupt or cut short; download it again", e);
         }
       }
+      boolean auto = encoding.toLowerCase(java.util.Locale.ROOT).startsWith("auto");
       Charset charset = charset(uri, encoding, content);
       if (delimiter == SourceFormat.AUTO_DELIMITER) {
-        delimiter = sniffDelimiter(content, charset);
+        // The header line decides; while the encoding waits, the start is all ASCII anyway.
+        delimiter = sniffDelimiter(content, charset == null ? StandardCharsets.UTF_8 : charset);
       }
-      Reader decoded = new InputStreamReader(content, charset.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT));
+      LateCharsetReader late = charset == null
+          ? new LateCharsetReader(content, fallback(uri, encoding)) : null;
+      Reader decoded = late != null ? late : strictReader(content, charset);
       PushbackReader bomless = new PushbackReader(decoded, 1);
       int first = bomless.read();
       if (first >= 0 && first != '\uFEFF') {
         bomless.unread(first);
       }
       return new InputFile(uri, raw, digesting, new CsvRecordReader(bomless, delimiter,
-          CsvRecordReader.DEFAULT_MAX_RECORD_CHARS), charset, content != buffered);
+          CsvRecordReader.DEFAULT_MAX_RECORD_CHARS), charset, late, auto, content != buffered);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is not available in this JVM", e);
     } catch (IOException e) {
@@ -152,7 +167,8 @@ public final class InputFile implements Closeable {
     }
     try {
       XlsxSheetReader records = XlsxSheetReader.open(local, sheet, copied);
-      return new InputFile(uri, digesting, digesting, records, StandardCharsets.UTF_8, false);
+      return new InputFile(uri, digesting, digesting, records, StandardCharsets.UTF_8, null,
+          false, false);
     } catch (InputFileException e) {
       digesting.close();
       throw new InputFileException("Cannot read " + uri + ": " + e.getMessage(), e);
@@ -262,26 +278,115 @@ public final class InputFile implements Closeable {
     return semicolons > commas ? ';' : ',';
   }
 
+  /**
+   * The encoding named, or for auto the one the first 256 KB show; null when auto cannot tell
+   * yet because those bytes are all ASCII (valid in UTF-8 and in every fallback alike).
+   */
   private static Charset charset(String uri, String encoding, InputStream content)
       throws IOException {
     boolean auto = encoding.toLowerCase(java.util.Locale.ROOT).startsWith("auto");
-    String name = !auto ? encoding : encoding.contains(":")
-        ? encoding.substring(encoding.indexOf(':') + 1).trim() : "GB18030";
-    Charset named;
+    if (!auto) {
+      return named(uri, encoding, encoding);
+    }
+    Charset fallback = fallback(uri, encoding);
+    content.mark(SNIFF_BYTES);
+    byte[] head = content.readNBytes(SNIFF_BYTES);
+    content.reset();
+    if (isAscii(head)) {
+      return head.length < SNIFF_BYTES ? StandardCharsets.UTF_8 : null;
+    }
+    return isUtf8(head) ? StandardCharsets.UTF_8 : fallback;
+  }
+
+  /** Auto's fallback: GB18030, or what {@code auto:<charset>} names. */
+  private static Charset fallback(String uri, String encoding) {
+    return named(uri, encoding, encoding.contains(":")
+        ? encoding.substring(encoding.indexOf(':') + 1).trim() : "GB18030");
+  }
+
+  private static Charset named(String uri, String encoding, String name) {
     try {
-      named = Charset.forName(name);
+      return Charset.forName(name);
     } catch (IllegalArgumentException e) {
       throw new InputFileException("Cannot read " + uri + ": encoding '" + encoding
           + "' is not known; use UTF-8, GBK, GB18030, windows-1251, auto or "
           + "auto:windows-1251");
     }
-    if (!auto) {
-      return named;
+  }
+
+  /** A decoder that fails on bytes not valid in {@code charset}, never replaces them. */
+  private static Reader strictReader(InputStream content, Charset charset) {
+    return new InputStreamReader(content, charset.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT));
+  }
+
+  private static boolean isAscii(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b < 0) {
+        return false;
+      }
     }
-    content.mark(SNIFF_BYTES);
-    byte[] head = content.readNBytes(SNIFF_BYTES);
-    content.reset();
-    return isUtf8(head) ? StandardCharsets.UTF_8 : named;
+    return true;
+  }
+
+  /**
+   * Auto's decision put off: passes ASCII through as it comes, and at the first byte that is
+   * not ASCII chooses as auto does, UTF-8 if the 256 KB from there are valid UTF-8, else the
+   * fallback, and decodes the rest strictly in that encoding.
+   */
+  static final class LateCharsetReader extends Reader {
+    private static final int CHUNK = 8192;
+    private final InputStream in;     // supports mark and reset (a BufferedInputStream)
+    private final Charset fallback;
+    private final byte[] bytes = new byte[CHUNK];
+    private Charset chosen;
+    private Reader decoded;
+
+    LateCharsetReader(InputStream in, Charset fallback) {
+      this.in = in;
+      this.fallback = fallback;
+    }
+
+    Charset charset() {
+      return chosen == null ? StandardCharsets.UTF_8 : chosen;
+    }
+
+    @Override
+    public int read(char[] cbuf, int off, int len) throws IOException {
+      if (decoded != null) {
+        return decoded.read(cbuf, off, len);
+      }
+      if (len == 0) {
+        return 0;
+      }
+      in.mark(CHUNK);
+      int n = in.read(bytes, 0, Math.min(len, CHUNK));
+      if (n < 0) {
+        return -1;
+      }
+      int ascii = 0;
+      while (ascii < n && bytes[ascii] >= 0) {
+        cbuf[off + ascii] = (char) bytes[ascii];
+        ascii++;
+      }
+      if (ascii == n) {
+        return n;
+      }
+      in.reset();
+      in.skipNBytes(ascii);
+      in.mark(SNIFF_BYTES);
+      byte[] ahead = in.readNBytes(SNIFF_BYTES);
+      in.reset();
+      chosen = isUtf8(ahead) ? StandardCharsets.UTF_8 : fallback;
+      decoded = strictReader(in, chosen);
+      return ascii > 0 ? ascii : decoded.read(cbuf, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
   }
 
   /** True when the bytes are valid UTF-8, allowing a character cut off at the end. */
@@ -311,6 +416,23 @@ public final class InputFile implements Closeable {
       return "Cannot read " + uri + ": file not found (" + what + ")";
     }
     return "Cannot read " + uri + ": " + what;
+  }
+
+  /**
+   * Why reading this file failed, in words a user can act on: for bytes its encoding cannot
+   * decode, the encoding and the line reached (the bad bytes are on it or a later line: the
+   * reader decodes ahead of the record it splits).
+   */
+  public String describe(IOException e) {
+    if (!(e instanceof java.nio.charset.CharacterCodingException)) {
+      return describe(uri, e);
+    }
+    String where = "line " + Math.max(1, records.lineNumber()) + " or a line after it has "
+        + "bytes that are not valid " + charset().name() + " (" + e.getMessage() + ")";
+    return "Cannot read " + uri + ": " + (auto ? "its first bytes that are not ASCII read as "
+        + charset().name() + ", but " + where + ": it mixes encodings or is damaged; save it in "
+        + "one encoding, UTF-8, or download it again"
+        : where + "; save it as UTF-8 or set the source's encoding");
   }
 
   public RecordReader records() {

@@ -345,9 +345,37 @@ public final class MappedFormat implements SourceFormat {
           + FieldValues.abbreviate(String.join(",", header)) + "); if the file is right, check "
           + "its encoding (input." + mapping.source + ".encoding, now " + encoding() + ")");
     }
+    checkMeasureColumns(index, matched, file);
     Parser parser = new Parser(header.size(), index, matched, file);
     parser.checkDatable();
     return parser;
+  }
+
+  /**
+   * A file whose value comes from a generic column ({@code OBS_VALUE}) must have the column that
+   * says which measure each row holds (see SourceMapping's measure lines): without it, its
+   * quantities would be read as values. Refused before any record is read.
+   */
+  private void checkMeasureColumns(Map<String, Integer> index, Map<String, String> matched,
+      String file) {
+    for (Map.Entry<String, SourceMapping.Measure> m : mapping.measures.entrySet()) {
+      if (index.containsKey(m.getKey())) {
+        continue;
+      }
+      for (String generic : m.getValue().requiredWith()) {
+        String found = matched.values().stream()
+            .filter(h -> normalizeHeader(h).equals(normalizeHeader(generic)))
+            .findFirst().orElse(null);
+        if (found != null) {
+          String column = String.join(" or ", mapping.columns.get(m.getKey()));
+          throw new InputFileException("Cannot read " + file + " as " + mapping.source + ": its "
+              + found + " may be a quantity as well as " + String.join(" or ",
+              m.getValue().values()) + " (one row per measure) and it has no " + column
+              + " column to say which; quantities are never added to values: download it "
+              + "again with the " + column + " dimension");
+        }
+      }
+    }
   }
 
   private static String normalizeHeader(String h) {
@@ -433,10 +461,6 @@ public final class MappedFormat implements SourceFormat {
     }
 
     /**
-     * A file with both total rows and the rows they total would count its trade twice: it is
-     * refused whole (see SourceMapping's totals lines).
-     */
-    /**
      * A file that has none of the columns its period is read from must be dated by itself (a
      * job option, its name), or no line of it can be: refused before it is read.
      */
@@ -464,6 +488,10 @@ public final class MappedFormat implements SourceFormat {
       }
     }
 
+    /**
+     * A file with both total rows and the rows they total would count its trade twice: it is
+     * refused whole (see SourceMapping's totals lines).
+     */
     private void checkTotals() {
       for (Map.Entry<String, java.util.Set<String>> t : mapping.totals.entrySet()) {
         String v = raw(t.getKey());
@@ -477,6 +505,29 @@ public final class MappedFormat implements SourceFormat {
               + " column has both totals and the single values they add up (line "
               + record.lineNumber() + " has '" + v + "'); adding both would count the same "
               + "trade twice: export either the totals or the single values");
+        }
+      }
+    }
+
+    /**
+     * A row of another measure than the one read (a quantity beside the value in euros) is set
+     * aside with its own reason, after the period so that it is dated like any other row.
+     */
+    private void checkMeasures() throws Rejection {
+      for (Map.Entry<String, SourceMapping.Measure> m : mapping.measures.entrySet()) {
+        String v = raw(m.getKey());
+        if (v == null) {
+          continue;                         // a layout without the column (checked per file)
+        }
+        List<String> wanted = m.getValue().values();
+        if (v.isEmpty()) {
+          throw new Rejection(Rejection.MISSING_VALUE, header(m.getKey()) + " is empty: "
+              + "nothing says whether the row's value is " + String.join(" or ", wanted));
+        }
+        if (!m.getValue().accepts(v)) {
+          throw new Rejection(Rejection.OTHER_MEASURE, header(m.getKey()) + " '"
+              + FieldValues.abbreviate(v) + "' is not the value this source reads ("
+              + String.join(" or ", wanted) + "); quantities are never added to values");
         }
       }
     }
@@ -512,6 +563,7 @@ public final class MappedFormat implements SourceFormat {
         }
         row[Ingested.PERIOD] = Date.valueOf(month.atDay(1));
         row[Ingested.PERIOD_KEY] = month.toString();
+        checkMeasures();
         values.put("period", month);
         for (Map.Entry<String, Expr> f : mapping.fields.entrySet()) {
           if (!f.getKey().equals("period") && !values.containsKey(f.getKey())) {

@@ -24,6 +24,11 @@ public final class Rejection extends Exception {
    * Ceuta): not a defect, and no country's trade.
    */
   public static final String SPECIAL_PARTNER = "special_partner";
+  /**
+   * A row of another measure than the value a source reads (SDMX-CSV's QUANTITY_IN_100KG beside
+   * VALUE_IN_EUROS): not a defect, and never added to values.
+   */
+  public static final String OTHER_MEASURE = "other_measure";
   public static final String INCONSISTENT_COUNTRY = "inconsistent_country";
   public static final String UNSUPPORTED_FLOW = "unsupported_flow";
   public static final String UNSUPPORTED_CLASSIFICATION = "unsupported_classification";
@@ -35,7 +40,7 @@ public final class Rejection extends Exception {
 
   /** Reasons that are no defect of a file: never held against it by the quality gate. */
   public static final java.util.Set<String> BY_DESIGN = java.util.Set.of(DUPLICATE,
-      CONFLICTING_DUPLICATE, AGGREGATE_AREA, CONFIDENTIAL_CODE, SPECIAL_PARTNER);
+      CONFLICTING_DUPLICATE, AGGREGATE_AREA, CONFIDENTIAL_CODE, SPECIAL_PARTNER, OTHER_MEASURE);
 
   private final String code;
 

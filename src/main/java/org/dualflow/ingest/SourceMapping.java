@@ -28,11 +28,23 @@ import java.util.TreeSet;
  * key         = period, code, partner_code     what identifies a record (fields or columns)
  * field.hs_code = hs_code(code)                each canonical field as an expression
  * totals.procedure = T | Total                 values of a column that mark total rows
+ * measure.indicators = VALUE_IN_EUROS          the measure the value column must hold
+ * measure.indicators.required_with = OBS_VALUE  value headers that need that column
  * </pre>
  *
  * A {@code totals.<column>} line says that rows with those values are the totals of the rows
  * with other values (Eurostat's statistical procedure {@code T} of procedures 1, 2, 3, 9). A
  * file holding both kinds would count the same trade twice: it is refused, naming the column.
+ *
+ * <p>A {@code measure.<column>} line is for long layouts, where one generic column holds every
+ * measure, one row each, and another column says which (Eurostat's SDMX-CSV: {@code OBS_VALUE}
+ * beside {@code indicators} {@code VALUE_IN_EUROS}, {@code QUANTITY_IN_100KG},
+ * {@code SUPPLEMENTARY_QUANTITY}). Rows whose column holds none of the listed values (any case)
+ * are set aside as {@code other_measure}, by design and not held against the file: a quantity
+ * is never added to values. Its {@code measure.<column>.required_with} line lists the headers
+ * that are such generic columns: a file with one of them and without the measure column is
+ * refused before it is read, since nothing would tell its values from its quantities. Files of
+ * other layouts (a {@code VALUE_IN_EUR} column) need no measure column.
  *
  * Expressions are converter calls over logical columns and quoted literals, nested freely; the
  * converters are listed in {@link MappedFormat}. Anything the mapping does not set keeps the
@@ -61,10 +73,24 @@ public final class SourceMapping implements Serializable {
   final Map<String, Expr> fields;
   /** Per column, the values (lower case) that mark a total row. */
   final Map<String, Set<String>> totals;
+  /** Per column, the measure rows must hold there and the headers that need the column. */
+  final Map<String, Measure> measures;
+
+  /**
+   * What a {@code measure.<column>} line asks of a column: one of {@code values} (any case),
+   * and its presence in files with one of the {@code requiredWith} headers.
+   */
+  record Measure(List<String> values, List<String> requiredWith) implements Serializable {
+
+    boolean accepts(String value) {
+      return values.stream().anyMatch(v -> v.equalsIgnoreCase(value));
+    }
+  }
 
   private SourceMapping(String source, String description, String encoding, char delimiter,
       Map<String, List<String>> columns, List<String> required, Map<String, String> options,
-      List<String> key, Map<String, Expr> fields, Map<String, Set<String>> totals) {
+      List<String> key, Map<String, Expr> fields, Map<String, Set<String>> totals,
+      Map<String, Measure> measures) {
     this.source = source;
     this.description = description;
     this.encoding = encoding;
@@ -75,6 +101,7 @@ public final class SourceMapping implements Serializable {
     this.key = key;
     this.fields = fields;
     this.totals = totals;
+    this.measures = measures;
   }
 
   /**
@@ -109,6 +136,8 @@ public final class SourceMapping implements Serializable {
     Map<String, String> options = new LinkedHashMap<>();
     Map<String, Expr> fields = new LinkedHashMap<>();
     Map<String, Set<String>> totals = new LinkedHashMap<>();
+    Map<String, List<String>> measureValues = new LinkedHashMap<>();
+    Map<String, List<String>> requiredWith = new LinkedHashMap<>();
     for (String name : new TreeSet<>(p.stringPropertyNames())) {
       String value = p.getProperty(name).trim();
       if (name.startsWith("column.")) {
@@ -129,6 +158,10 @@ public final class SourceMapping implements Serializable {
           }
         }
         totals.put(name.substring(7), Collections.unmodifiableSet(values));
+      } else if (name.startsWith("measure.") && name.endsWith(".required_with")) {
+        requiredWith.put(name.substring(8, name.length() - 14), alternatives(value));
+      } else if (name.startsWith("measure.")) {
+        measureValues.put(name.substring(8), alternatives(value));
       } else if (name.startsWith("field.")) {
         String field = name.substring(6);
         if (!FIELDS.contains(field)) {
@@ -179,6 +212,31 @@ public final class SourceMapping implements Serializable {
             + " names a column that has no column." + c + " line");
       }
     }
+    Map<String, Measure> measures = new LinkedHashMap<>();
+    for (Map.Entry<String, List<String>> m : measureValues.entrySet()) {
+      if (!columns.containsKey(m.getKey())) {
+        throw new IllegalArgumentException("Invalid mapping " + where + ": measure." + m.getKey()
+            + " names a column that has no column." + m.getKey() + " line");
+      }
+      if (m.getValue().isEmpty()) {
+        throw new IllegalArgumentException("Invalid mapping " + where + ": measure." + m.getKey()
+            + " lists no value; name the measure the value column must hold");
+      }
+      List<String> headers = requiredWith.getOrDefault(m.getKey(), List.of());
+      for (String h : headers) {
+        if (columns.values().stream().flatMap(List::stream).noneMatch(h::equalsIgnoreCase)) {
+          throw new IllegalArgumentException("Invalid mapping " + where + ": measure."
+              + m.getKey() + ".required_with names header " + h + ", which no column.* line lists");
+        }
+      }
+      measures.put(m.getKey(), new Measure(m.getValue(), headers));
+    }
+    for (String c : requiredWith.keySet()) {
+      if (!measureValues.containsKey(c)) {
+        throw new IllegalArgumentException("Invalid mapping " + where + ": measure." + c
+            + ".required_with has no measure." + c + " line saying which measure to read");
+      }
+    }
     for (Expr e : fields.values()) {
       for (String c : e.columns()) {
         if (!columns.containsKey(c)) {
@@ -196,7 +254,14 @@ public final class SourceMapping implements Serializable {
     return new SourceMapping(source, p.getProperty("description", "").trim(),
         p.getProperty("encoding", "UTF-8").trim(), delimiter.charAt(0),
         Collections.unmodifiableMap(columns), required, Collections.unmodifiableMap(options),
-        key, Collections.unmodifiableMap(fields), Collections.unmodifiableMap(totals));
+        key, Collections.unmodifiableMap(fields), Collections.unmodifiableMap(totals),
+        Collections.unmodifiableMap(measures));
+  }
+
+  /** The non-blank parts of {@code a | b | c}, trimmed. */
+  private static List<String> alternatives(String value) {
+    return Arrays.stream(value.split("\\|")).map(String::trim).filter(x -> !x.isEmpty())
+        .toList();
   }
 
   private static String require(Properties p, String key, String where) {

@@ -49,8 +49,8 @@ public record FileStats(Ingest.InputRef input, String sha256, long read, long ac
   }
 
   /**
-   * Rejected records that are no defect of the file: duplicates, aggregate areas and codes the
-   * reporter withheld.
+   * Rejected records that are no defect of the file: duplicates, aggregate areas, codes the
+   * reporter withheld and rows of another measure (see {@link Rejection#BY_DESIGN}).
    */
   public long rejectedByDesign() {
     return byReason.entrySet().stream().filter(e -> Rejection.BY_DESIGN.contains(e.getKey()))

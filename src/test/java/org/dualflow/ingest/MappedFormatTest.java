@@ -380,8 +380,66 @@ class MappedFormatTest {
     assertThat(rows.get(1).<String>getAs("reason_code")).isEqualTo("unsupported_value");
   }
 
+  /** Invented: a long layout whose amount column holds a value or a weight, as kind says. */
+  static final String LONG_MAPPING = """
+      source = long
+      column.month = month
+      column.code = code
+      column.kind = kind
+      column.amount = amount | value_usd
+      required = month, code, amount
+      key = period, code
+      measure.kind = VALUE
+      measure.kind.required_with = amount
+      field.period = month(month, 'yyyy-MM')
+      field.flow = 'export'
+      field.reporter_iso3 = 'CHN'
+      field.partner_iso3 = 'RUS'
+      field.hs_code = hs_code(code)
+      field.value_orig = decimal(amount)
+      field.currency_orig = 'USD'
+      """;
+
+  @Test
+  void measureLinesReadOnlyTheValueRowsOfALongLayoutAndNeedTheirColumn() throws IOException {
+    MappedFormat format = new MappedFormat(SourceMapping.parse(new StringReader(LONG_MAPPING),
+        "long"), Map.of(), REF.countries(), REF.fx());
+    Path f = write("long.csv", "month,code,kind,amount\n2024-03,854231,value,100\n"
+        .concat("2024-03,854231,KG,7\n").getBytes(StandardCharsets.UTF_8));
+    List<Row> rows = records(read(f, format));
+    // The value row (its kind in any case), 100 USD; the weight row set aside, by design.
+    assertThat(rows.get(0).<BigDecimal>getAs("value_usd")).isEqualByComparingTo("100");
+    assertThat(rows.get(1).<String>getAs("reason_code")).isEqualTo("other_measure");
+    assertThat(rows.get(1).<String>getAs("reason")).isEqualTo("kind 'KG' is not the value this "
+        + "source reads (VALUE); quantities are never added to values");
+    // Without kind, an amount could be a weight: refused before a line is read.
+    Path noKind = write("no-kind.csv", "month,code,amount\n2024-03,854231,7\n"
+        .getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> read(noKind, format))
+        .isInstanceOf(InputFileException.class)
+        .hasMessageContaining("as long: its amount may be a quantity as well as VALUE (one row "
+            + "per measure) and it has no kind column to say which");
+    // A layout whose value column is a value by its name needs no kind column.
+    Path wide = write("wide.csv", "month,code,value_usd\n2024-03,854231,100\n"
+        .getBytes(StandardCharsets.UTF_8));
+    assertThat(records(read(wide, format)).get(0).<String>getAs("row_status"))
+        .isEqualTo("accepted");
+  }
+
   @Test
   void mappingMistakesAreNamed() {
+    assertThatThrownBy(() -> SourceMapping.parse(new StringReader(LONG_MAPPING
+        .replace("measure.kind = VALUE", "measure.knd = VALUE")), "x.properties"))
+        .hasMessage("Invalid mapping x.properties: measure.knd names a column that has no "
+            + "column.knd line");
+    assertThatThrownBy(() -> SourceMapping.parse(new StringReader(LONG_MAPPING
+        .replace("measure.kind = VALUE\n", "")), "x.properties"))
+        .hasMessage("Invalid mapping x.properties: measure.kind.required_with has no "
+            + "measure.kind line saying which measure to read");
+    assertThatThrownBy(() -> SourceMapping.parse(new StringReader(LONG_MAPPING
+        .replace("required_with = amount", "required_with = OBS_VALUE")), "x.properties"))
+        .hasMessage("Invalid mapping x.properties: measure.kind.required_with names header "
+            + "OBS_VALUE, which no column.* line lists");
     assertThatThrownBy(() -> SourceMapping.parse(new StringReader(
         "source = x\nfield.period = month(m)\n"), "x.properties"))
         .hasMessage("Invalid mapping x.properties: field.period: month() takes a column and "
