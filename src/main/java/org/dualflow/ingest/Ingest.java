@@ -50,7 +50,8 @@ public final class Ingest {
   }
 
   /**
-   * Reads every file with the format of its source, one Spark task per file, largest first.
+   * Reads every file with the format of its source, largest first: a file per Spark task, or
+   * several small files per task (see {@link #tasks}).
    *
    * @param hadoopConf the driver's Hadoop settings, so executors reach the same file systems
    */
@@ -62,13 +63,85 @@ public final class Ingest {
   /** As {@link #read(SparkSession, List, Map, Map)}, emitting only the rows of {@code pass}. */
   public static Dataset<Row> read(SparkSession spark, List<InputRef> files,
       Map<String, SourceFormat> formats, Map<String, String> hadoopConf, ReadPass pass) {
+    List<List<InputRef>> tasks = tasks(files, spark.sparkContext().defaultParallelism());
+    ReadFile readFile = new ReadFile(formats, hadoopConf, pass);
+    JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(tasks, Math.max(1, tasks.size()))
+        .flatMap(group -> new Chained(group.iterator(), readFile));
+    return spark.createDataFrame(rows, pass.schema());
+  }
+
+  /** What opening a file costs, counted as bytes to read (as Spark's openCostInBytes). */
+  static final long OPEN_COST_BYTES = 256 * 1024;
+  /** The most a task gathers from small files, and the least worth a task of its own. */
+  static final long MAX_TASK_BYTES = 128L << 20;
+  static final long MIN_TASK_BYTES = 8L << 20;
+
+  /**
+   * The files grouped into tasks, largest first. A file is never split; small files share a
+   * task, up to about a third of each core's share of the input (so that the cores finish
+   * together), at least 8 MB and at most 128 MB: a folder of a thousand small files (the
+   * sheets of a workbook, a bulk download by reporter and month) becomes a few tasks, each
+   * writing one file per month, not a thousand tasks each writing its own small files.
+   */
+  static List<List<InputRef>> tasks(List<InputRef> files, int cores) {
     List<InputRef> ordered = new ArrayList<>(files);
     ordered.sort(Comparator.comparingLong(InputRef::sizeBytes).reversed()
         .thenComparing(InputRef::uri));
-    JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(ordered, Math.max(1, ordered.size()))
-        .flatMap(new ReadFile(formats, hadoopConf, pass));
-    return spark.createDataFrame(rows, pass.schema());
+    long total = 0;
+    for (InputRef f : ordered) {
+      total += f.sizeBytes() + OPEN_COST_BYTES;
+    }
+    long target = Math.min(MAX_TASK_BYTES,
+        Math.max(MIN_TASK_BYTES, total / (3L * Math.max(1, cores))));
+    List<List<InputRef>> tasks = new ArrayList<>();
+    List<InputRef> current = new ArrayList<>();
+    long bytes = 0;
+    for (InputRef f : ordered) {
+      long cost = f.sizeBytes() + OPEN_COST_BYTES;
+      if (!current.isEmpty() && bytes + cost > target) {
+        tasks.add(current);
+        current = new ArrayList<>();
+        bytes = 0;
+      }
+      current.add(f);
+      bytes += cost;
+    }
+    if (!current.isEmpty()) {
+      tasks.add(current);
+    }
+    return tasks;
+  }
+
+  /** The rows of a task's files, one file after another, each opened when reached. */
+  static final class Chained implements Iterator<Row> {
+    private final Iterator<InputRef> files;
+    private final ReadFile readFile;
+    private Iterator<Row> current = java.util.Collections.emptyIterator();
+
+    Chained(Iterator<InputRef> files, ReadFile readFile) {
+      this.files = files;
+      this.readFile = readFile;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (!current.hasNext()) {
+        if (!files.hasNext()) {
+          return false;
+        }
+        current = readFile.call(files.next());
+      }
+      return true;
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return current.next();
+    }
   }
 
   /**

@@ -156,8 +156,10 @@ public final class InputDiscovery {
   /**
    * The sheets of a workbook that hold any value, each an input of its own
    * ({@code book.xlsx!/Sheet1}, its size the sheet's part), in the workbook's order. Empty sheets
-   * (Excel's default Sheet2, Sheet3) are passed over; a sheet of something else (notes, a
-   * pivot) stops the run at its header check, never passes unread.
+   * (Excel's default Sheet2, Sheet3) are passed over, and so are the Summary and Structure
+   * sheets of Eurostat's data browser download (its data sheets are read, see
+   * {@link EurostatSpreadsheetReader}); a sheet of something else (notes) stops the run at its
+   * header check, never passes unread.
    */
   private static List<Ingest.InputRef> sheets(String source, FileSystem fs, FileStatus book)
       throws IOException {
@@ -174,14 +176,14 @@ public final class InputDiscovery {
     }
     List<Ingest.InputRef> out = new ArrayList<>();
     try {
-      for (XlsxSheetReader.Sheet sheet : XlsxSheetReader.sheets(local)) {
-        if (sheet.hasData() && sheet.firstValue().startsWith("Data extracted on")) {
-          throw new InputFileException("it is a spreadsheet from Eurostat's data browser (sheet '"
-              + sheet.name() + "' is a table with the periods across its columns), which is not "
-              + "read; download the same selection as CSV (SDMX-CSV or the relational view) "
-              + "instead");
-        }
-        if (sheet.hasData()) {
+      List<XlsxSheetReader.Sheet> sheets = XlsxSheetReader.sheets(local);
+      // Eurostat's data browser download: its Summary and Structure sheets describe the data
+      // sheets, which alone hold values.
+      boolean dataBrowser = sheets.stream().anyMatch(s -> s.hasData()
+          && s.firstValue().startsWith(EurostatSpreadsheetReader.MARK));
+      for (XlsxSheetReader.Sheet sheet : sheets) {
+        if (sheet.hasData() && (!dataBrowser
+            || sheet.firstValue().startsWith(EurostatSpreadsheetReader.MARK))) {
           out.add(new Ingest.InputRef(source, uri + IN_ARCHIVE + sheet.name(), sheet.bytes()));
         }
       }

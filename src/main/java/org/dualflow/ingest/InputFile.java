@@ -166,7 +166,8 @@ public final class InputFile implements Closeable {
       }
     }
     try {
-      XlsxSheetReader records = XlsxSheetReader.open(local, sheet, copied);
+      RecordReader records = EurostatSpreadsheetReader.wrap(
+          XlsxSheetReader.open(local, sheet, copied));
       return new InputFile(uri, digesting, digesting, records, StandardCharsets.UTF_8, null,
           false, false);
     } catch (InputFileException e) {

@@ -60,6 +60,7 @@ public final class XlsxSheetReader implements RecordReader {
   private int width = -1;     // the first record's (the header's) width
   private int fieldCount;
   private String problem;
+  private boolean replay;
 
   private XlsxSheetReader(OPCPackage pkg, File deleteOnClose, String sheetName)
       throws IOException, OpenXML4JException, XMLStreamException, org.xml.sax.SAXException {
@@ -168,8 +169,17 @@ public final class XlsxSheetReader implements RecordReader {
     }
   }
 
+  /** Makes the next {@link #next()} give the current row again (to look at a sheet first). */
+  void pushBack() {
+    replay = true;
+  }
+
   @Override
   public boolean next() throws IOException {
+    if (replay) {
+      replay = false;
+      return true;
+    }
     try {
       while (xml.hasNext()) {
         if (xml.next() == XMLStreamConstants.START_ELEMENT && xml.getLocalName().equals("row")) {

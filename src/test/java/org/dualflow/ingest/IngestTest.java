@@ -274,4 +274,28 @@ class IngestTest {
       }).count();
     }
   }
+  @Test
+  void smallFilesShareTasksAndLargeOnesHaveTheirOwn() {
+    long mb = 1 << 20;
+    java.util.List<Ingest.InputRef> files = new java.util.ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      files.add(new Ingest.InputRef("comext", "file:/d/sheet" + i, 100 * 1024));
+    }
+    files.add(new Ingest.InputRef("comtrade", "file:/d/big", 500 * mb));
+    // 500 MB + 100 x 100 KB, plus 256 KB to open each of the 101 files: 535.1 MB in all; a
+    // third of a core's share on 2 cores is 89.2 MB, so 128 MB does not bind and 8 MB does
+    // not either. The big file is a task of its own; the sheets cost 356 KB each, and 256 of
+    // them would fit in 89.2 MB: all 100 go into one task.
+    java.util.List<java.util.List<Ingest.InputRef>> tasks = Ingest.tasks(files, 2);
+    assertThat(tasks).hasSize(2);
+    assertThat(tasks.get(0)).extracting(Ingest.InputRef::uri).containsExactly("file:/d/big");
+    assertThat(tasks.get(1)).hasSize(100);
+    // Eight files of 34 MB (the benchmark's) on 2 cores: a third of a core's share is
+    // 8 x 34.25 / 6 = 45.7 MB, so each file stays a task of its own and the cores balance.
+    java.util.List<Ingest.InputRef> bench = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      bench.add(new Ingest.InputRef("comtrade", "file:/b/" + i, 34 * mb));
+    }
+    assertThat(Ingest.tasks(bench, 2)).hasSize(8).allSatisfy(t -> assertThat(t).hasSize(1));
+  }
 }

@@ -179,37 +179,102 @@ class WorkbookLayoutsTest {
   }
 
   /**
-   * The data browser's spreadsheet download: title rows, then a pivot table with periods
-   * across the columns and ':' for "not available", one sheet per product, after a Summary and
-   * a Structure sheet (as in vzemlys/ruimpeks raw/eurostat_xlsx/*_spreadsheet.xlsx).
+   * The data browser's spreadsheet download, in the layout of vzemlys/ruimpeks
+   * raw/eurostat_xlsx/*_spreadsheet.xlsx: a Summary and a Structure sheet, then one sheet per
+   * product: title rows, the sheet's fixed dimensions, the periods across, the row dimensions
+   * down, ':' for not available, the legend below.
    */
-  @Test
-  void aEurostatDataBrowserSpreadsheetIsRefusedWithWhatToDownloadInstead() throws IOException {
+  private Path dataBrowserWorkbook() throws IOException {
     Path file = dir.resolve("22_4624885_spreadsheet.xlsx");
     try (XSSFWorkbook book = new XSSFWorkbook()) {
       Sheet summary = book.createSheet("Summary");
-      summary.createRow(0).createCell(0).setCellValue(
+      summary.createRow(0).createCell(3).setCellValue(
           "EU trade since 1988 by HS2-4-6 and CN8 [DS-045409__custom_4624885]");
       book.createSheet("Structure").createRow(0).createCell(0).setCellValue("Structure");
-      Sheet data = book.createSheet("Sheet 1");
-      data.createRow(0).createCell(0).setCellValue(
-          "Data extracted on 21/01/2023 20:19:52 from [ESTAT]");
-      Row periods = data.createRow(8);
-      periods.createCell(0).setCellValue("TIME");
-      periods.createCell(2).setCellValue("2020-01");
-      Row values = data.createRow(11);
-      values.createCell(0).setCellValue("Austria");
-      values.createCell(1).setCellValue("Russian Federation (Russia)");
-      values.createCell(2).setCellValue(8813.0);
+      dataSheet(book.createSheet("Sheet 1"), "VALUE_IN_EUROS", new Object[][] {
+          {"Austria", "Russian Federation (Russia)", 8813.0, ":"},
+          {"Germany (incl. German Democratic Republic 'DD' from 1991)",
+              "Russian Federation (Russia)", 2000000.0, 1500000.0},
+          {"Germany (incl. German Democratic Republic 'DD' from 1991)", "Kazakhstan", ":",
+              250.0}});
+      dataSheet(book.createSheet("Sheet 2"), "QUANTITY_IN_100KG", new Object[][] {
+          {"Austria", "Russian Federation (Russia)", 3.0, ":"}});
       try (OutputStream out = Files.newOutputStream(file)) {
         book.write(out);
       }
     }
-    assertThatThrownBy(() -> inputs(file))
-        .isInstanceOf(InputFileException.class)
-        .hasMessageContaining("22_4624885_spreadsheet.xlsx: it is a spreadsheet from "
-            + "Eurostat's data browser (sheet 'Sheet 1' is a table with the periods across its "
-            + "columns), which is not read; download the same selection as CSV");
+    return file;
+  }
+
+  private static void dataSheet(Sheet data, String indicator, Object[][] rows) {
+    data.createRow(0).createCell(0).setCellValue(
+        "Data extracted on 21/01/2023 20:19:52 from [ESTAT]");
+    Row dataset = data.createRow(1);
+    dataset.createCell(0).setCellValue("Dataset: ");
+    dataset.createCell(1).setCellValue("EU trade since 1988 by HS2-4-6 and CN8 "
+        + "[DS-045409__custom_4624885]");
+    Row updated = data.createRow(2);
+    updated.createCell(0).setCellValue("Last updated: ");
+    updated.createCell(1).setCellValue("13/01/2023 11:00");
+    String[][] fixed = {{"PRODUCT [PRODUCT]", "Processors and controllers, whether or not "
+        + "combined with memories, converters, logic circuits, amplifiers, clock and timing "
+        + "circuits, or other circuits (excl. multichip integrated circuits) [85423190]"},
+        {"FLOW", "EXPORT"}, {"INDICATORS", indicator}};
+    for (int i = 0; i < fixed.length; i++) {
+      Row r = data.createRow(4 + i);
+      r.createCell(0).setCellValue(fixed[i][0]);
+      r.createCell(2).setCellValue(fixed[i][1]);
+    }
+    String[][] across = {{"TIME", "TIME", "2021-01", "2021-02"},
+        {"FREQ (Labels)", "FREQ (Labels)", "Monthly", "Monthly"},
+        {"REPORTER (Labels)", "PARTNER (Labels)", "", ""}};
+    for (int i = 0; i < across.length; i++) {
+      Row r = data.createRow(8 + i);
+      for (int c = 0; c < across[i].length; c++) {
+        r.createCell(c).setCellValue(across[i][c]);
+      }
+    }
+    for (int i = 0; i < rows.length; i++) {
+      Row r = data.createRow(11 + i);
+      for (int c = 0; c < rows[i].length; c++) {
+        if (rows[i][c] instanceof Double d) {
+          r.createCell(c).setCellValue(d);
+        } else {
+          r.createCell(c).setCellValue((String) rows[i][c]);
+        }
+      }
+    }
+    data.createRow(12 + rows.length).createCell(0).setCellValue("Special value");
+    Row legend = data.createRow(13 + rows.length);
+    legend.createCell(0).setCellValue(":");
+    legend.createCell(1).setCellValue("not available");
+  }
+
+  @Test
+  void aEurostatDataBrowserSpreadsheetIsReadCellByCellAndNotAvailableIsNoRecord()
+      throws IOException {
+    List<Ingest.InputRef> inputs = inputs(dataBrowserWorkbook());
+    // The Summary and Structure sheets describe the data sheets: only these are inputs.
+    assertThat(inputs).extracting(i -> i.uri().substring(i.uri().indexOf('!')))
+        .containsExactly("!/Sheet 1", "!/Sheet 2");
+    List<org.apache.spark.sql.Row> rows = records(inputs,
+        MappedFormatTest.format("comext", Map.of()));
+    // Sheet 1: four value cells (the two ':' cells are no observation, not zeros); Sheet 2:
+    // one quantity cell, set aside. Lines are the records' order, each text naming its cell.
+    assertThat(rows).extracting(r -> r.<String>getAs("row_status") + " "
+            + r.getAs("source_line") + " " + r.getAs("exporter_iso3") + ">"
+            + r.getAs("importer_iso3") + " " + r.getAs("period") + " " + r.getAs("hs_code"))
+        .containsExactly("accepted 2 AUT>RUS 2021-01-01 85423190",
+            "accepted 3 DEU>RUS 2021-01-01 85423190", "accepted 4 DEU>RUS 2021-02-01 85423190",
+            "accepted 5 DEU>KAZ 2021-02-01 85423190", "rejected 2 null>null 2021-01-01 null");
+    assertThat(rows.get(4).<String>getAs("reason_code")).isEqualTo("other_measure");
+    assertThat(rows.get(4).<String>getAs("raw_line")).startsWith("C12: 85423190,EXPORT,"
+        + "QUANTITY_IN_100KG,Monthly,Austria,Russian Federation (Russia),2021-01,3");
+    // To Russia: 8,813 + 2,000,000 EUR at January 2021's 1.2178 USD and 1,500,000 EUR at
+    // February's 1.2094: 10,732.47 + 2,435,600.00 + 1,814,100.00 = 4,260,432.47 USD.
+    BigDecimal toRussia = rows.stream().filter(r -> "RUS".equals(r.getAs("importer_iso3")))
+        .map(r -> r.<BigDecimal>getAs("value_usd")).reduce(BigDecimal.ZERO, BigDecimal::add);
+    assertThat(toRussia).isEqualByComparingTo("4260432.47");
   }
 
   @Test
