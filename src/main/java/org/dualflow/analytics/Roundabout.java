@@ -69,19 +69,31 @@ public final class Roundabout {
         .distinct();
     Dataset<Row> chapters = listChapters.unionByName(listChapters.withColumn("tier", lit("ALL")))
         .distinct();
+    // The records are matched against each list version once and summed per chapter before
+    // the chapter's tiers are attached: joining the tiers first would shuffle every record
+    // once per tier (seven times for the CHPL) into the anti-join.
+    Dataset<Row> versionChapters = chapters.select("list_id", "list_version", "chapter")
+        .distinct();
     return tradeRecords
         .filter(col("is_countable").and(col("freq").equalTo("M"))
             .and(col("flow").isin("export", "import")).and(col("hs6").isNotNull())
             .and(col("exporter_iso3").isin(countries.toArray()))
             .and(col("importer_iso3").isin(countries.toArray())))
-        .withColumn("chapter", substring(col("hs6"), 1, 2))
-        .join(broadcast(chapters), "chapter")
+        .select(col("record_id"), col("period"), col("source"), col("exporter_iso3"),
+            col("importer_iso3"), col("reported_by"), col("value_basis"), col("value_usd"),
+            col("net_kg"), substring(col("hs6"), 1, 2).as("chapter"))
+        .join(broadcast(versionChapters), "chapter")
         .join(matched, new String[] {"record_id", "list_id", "list_version"}, "left_anti")
         .groupBy(col("period"), col("source"), col("exporter_iso3"), col("importer_iso3"),
             col("reported_by"), col("value_basis"), col("list_id"), col("list_version"),
-            col("tier"), concat(col("chapter"), lit("0000")).as("hs6"))
+            col("chapter"))
         .agg(sum("value_usd").as("value_usd"), sum("net_kg").as("net_kg"),
-            count(lit(1)).as("records"), lit(0L).as("hs_mapped_records"));
+            count(lit(1)).as("records"))
+        .join(broadcast(chapters), new String[] {"list_id", "list_version", "chapter"})
+        .select(col("period"), col("source"), col("exporter_iso3"), col("importer_iso3"),
+            col("reported_by"), col("value_basis"), col("list_id"), col("list_version"),
+            col("tier"), concat(col("chapter"), lit("0000")).as("hs6"), col("value_usd"),
+            col("net_kg"), col("records"), lit(0L).as("hs_mapped_records"));
   }
 
   /**
