@@ -134,25 +134,31 @@ class CliIT {
 
   @Test
   void bytesThatAreNotUtf8DeepInAFileFailTheRunWith3NotWithMojibake() throws Exception {
-    // Far enough in that the driver's look at the header does not decode it.
-    byte[] head = (EndToEndIT.HEADER + "\n" + (EndToEndIT.A.get(0) + "\n").repeat(3000))
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    byte[] gbk = "M,2022,1,202201,156,CHN,X,643,RUS,0,H6,854231,6,C00,0,0,\u5343\u514b,1,1,5\n"
+    // A Comext file, which is UTF-8 (a Comtrade file falls back to windows-1252, as the
+    // portal serves it), with GBK bytes far enough in that the driver's look at the header
+    // does not decode them.
+    StringBuilder text = new StringBuilder(
+        "REPORTER,PARTNER,PRODUCT,FLOW,STAT_PROCEDURE,PERIOD,VALUE_IN_EUR\n");
+    for (int i = 1; i <= 20_000; i++) {
+      text.append("DE,RU,85423190,2,1,Jan. 2021,").append(i).append('\n');
+    }
+    byte[] head = text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] gbk = "DE,RU,85423190,2,1,\u4e00\u6708 2021,5\n"
         .getBytes(java.nio.charset.Charset.forName("GBK"));
     byte[] all = new byte[head.length + gbk.length];
     System.arraycopy(head, 0, all, 0, head.length);
     System.arraycopy(gbk, 0, all, head.length, gbk.length);
     Files.write(dir.resolve("gbk.csv"), all);
-    Launcher.Result r = runJob("input.comtrade=gbk.csv\nwarehouse=wh\n");
-    assertOneLineError(r, 3, "Cannot read file:" + dir.resolve("gbk.csv")
-        + ": it has bytes that are not valid in its encoding");
+    Launcher.Result r = runJob("input.comext=gbk.csv\nwarehouse=wh\n");
+    assertOneLineError(r, 3, "Cannot read file:" + dir.resolve("gbk.csv") + ": line ");
+    assertThat(r.errorLines().get(0)).contains("has bytes that are not valid UTF-8");
     assertThat(Files.exists(dir.resolve("wh/trade_records"))).isFalse();
     // Nothing published, but the failed run is on record.
     org.apache.spark.sql.Row failed = SparkTestSession.get().read()
         .schema(org.dualflow.schema.TableSchema.load("run_manifest").schema())
         .parquet(dir.resolve("wh/run_manifest").toString()).first();
     assertThat(failed.<String>getAs("status")).isEqualTo("failed");
-    assertThat(failed.<String>getAs("status_reason")).contains("not valid in its encoding");
+    assertThat(failed.<String>getAs("status_reason")).contains("not valid UTF-8");
     assertThat(Files.list(dir.resolve("wh")).map(p -> p.getFileName().toString()))
         .containsExactly("run_manifest");
   }

@@ -25,12 +25,18 @@ import org.dualflow.reference.ReferenceFiles;
 
 /**
  * The side-by-side benchmark (run it with {@code jobs/benchmark}): for each size, generated
- * Comtrade files go (a) through the job, {@code jobs/dualflow run} as a user runs it, from raw
- * CSV to {@code flows_monthly} with {@code trade_records}, {@code rejected_records} and
- * {@code dual_use_flows} written, and (b) through the same work written by hand for DuckDB
- * ({@link DuckDbPipeline}). Each engine runs in its own process, timed from launch to exit,
- * its peak resident memory read from {@code /proc}. The two {@code flows_monthly} must agree
- * to the cent by tier and year, or the benchmark fails.
+ * Comtrade files go through
+ * <ul>
+ *   <li>the job, {@code jobs/dualflow run} as a user runs it, from raw CSV to
+ *       {@code flows_monthly} with {@code trade_records}, {@code rejected_records} and
+ *       {@code dual_use_flows} written, once with the analytics tables off and once on;
+ *   <li>the same work written by hand for DuckDB ({@link DuckDbPipeline}), once writing
+ *       {@code flows_monthly} only and once writing the same four tables as the job;
+ *   <li>with {@code --single-file true}, the job on the same rows as one file.
+ * </ul>
+ * Each runs in its own process, timed from launch to exit, its peak resident memory read from
+ * {@code /proc}. Every {@code flows_monthly} must agree with DuckDB's to the cent by tier and
+ * year, or the benchmark fails.
  */
 public final class Benchmark {
 
@@ -41,6 +47,7 @@ public final class Benchmark {
     List<Long> sizes = new ArrayList<>(List.of(1_000_000L, 10_000_000L));
     Path dir = Path.of("target/bench");
     long seed = 1;
+    boolean singleFile = false;
     String driverMemory = System.getenv().getOrDefault("DUALFLOW_DRIVER_MEMORY", "");
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
@@ -52,8 +59,9 @@ public final class Benchmark {
         }
         case "--dir" -> dir = Path.of(args[i + 1]);
         case "--seed" -> seed = Long.parseLong(args[i + 1]);
+        case "--single-file" -> singleFile = Boolean.parseBoolean(args[i + 1]);
         default -> throw new IllegalArgumentException("Unknown option " + args[i]
-            + "; use --rows 1M,10M,50M --dir <dir> --seed S");
+            + "; use --rows 1M,10M,50M --dir <dir> --seed S --single-file true|false");
       }
     }
     Path project = Path.of(System.getProperty("dualflow.projectDir", "")).toAbsolutePath();
@@ -65,8 +73,8 @@ public final class Benchmark {
 
     List<String> results = new ArrayList<>();
     results.add("| rows | engine | wall s | start-up s | rows/s | rows/s above start-up | "
-        + "peak RSS MiB | job / DuckDB |");
-    results.add("|---:|---|---:|---:|---:|---:|---:|---:|");
+        + "peak RSS MiB | against |");
+    results.add("|---:|---|---:|---:|---:|---:|---:|---|");
     for (long rows : sizes) {
       Path input = dir.resolve("input-" + rows);
       long generateStart = System.nanoTime();
@@ -76,38 +84,45 @@ public final class Benchmark {
           (System.nanoTime() - generateStart) / 1e9);
 
       Path warehouse = dir.resolve("job-wh-" + rows);
-      deleteTree(warehouse);
-      Path job = dir.resolve("job-" + rows + ".properties");
-      Files.writeString(job, "input.comtrade=" + input + "\nwarehouse=" + warehouse
-          + "\nlists=chpl\nanalytics.enabled=false\n");
-      List<String> jobCommand = List.of(project.resolve("jobs/dualflow").toString(), "run",
-          job.toString());
-      Measure jobRun = measure(jobCommand, driverMemory, "Spark ");
-      if (jobRun == null) {
-        throw new IllegalStateException("the job failed");
-      }
+      Measure jobRun = job(project, dir, "job-" + rows, input, warehouse, false, driverMemory);
+      Measure analyticsRun = job(project, dir, "job-analytics-" + rows, input,
+          dir.resolve("job-analytics-wh-" + rows), true, driverMemory);
 
       Path duckOut = dir.resolve("duckdb-" + rows);
-      deleteTree(duckOut);
-      List<String> duckCommand = List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-          System.getProperty("java.class.path"), DuckDbPipeline.class.getName(),
-          input.toString(), matches.toString(), countries.toString(), duckOut.toString());
-      Measure duck = measure(duckCommand, "", null);
-      if (duck == null) {
-        throw new IllegalStateException("the DuckDB pipeline failed");
-      }
+      Measure duck = duckDb(input, matches, countries, duckOut, "flows");
       String check = compare(warehouse.resolve("flows_monthly"), duckOut);
+      Path duckTables = dir.resolve("duckdb-tables-" + rows);
+      Measure duckFour = duckDb(input, matches, countries, duckTables, "tables");
+      compare(warehouse.resolve("flows_monthly"), duckTables.resolve("flows_monthly"));
 
       double ratio = jobRun.seconds() / duck.seconds();
-      results.add(row(rows, "dualflow job", jobRun, String.format("%.2f", ratio)));
-      results.add(row(rows, "DuckDB", duck, ""));
-      System.err.printf("%,d rows: job %.1f s (start-up %.1f s), DuckDB %.1f s, ratio %.2f; %s%n",
-          rows, jobRun.seconds(), jobRun.startupSeconds(), duck.seconds(), ratio, check);
-      for (String line : jobRun.log()) {
+      results.add(row(rows, "dualflow job", jobRun, String.format("%.2f× DuckDB "
+          + "flows_monthly, %.2f× DuckDB four tables", ratio,
+          jobRun.seconds() / duckFour.seconds())));
+      results.add(row(rows, "dualflow job, analytics on", analyticsRun, String.format(
+          "%.2f× the job with analytics off", analyticsRun.seconds() / jobRun.seconds())));
+      results.add(row(rows, "DuckDB, flows_monthly only", duck, ""));
+      results.add(row(rows, "DuckDB, the four tables", duckFour, ""));
+      System.err.printf("%,d rows: job %.1f s (start-up %.1f s), with analytics %.1f s, DuckDB "
+          + "%.1f s (four tables %.1f s), ratio %.2f; %s%n", rows, jobRun.seconds(),
+          jobRun.startupSeconds(), analyticsRun.seconds(), duck.seconds(), duckFour.seconds(),
+          ratio, check);
+      for (String line : analyticsRun.log()) {
         if (line.contains("Stage ")) {
           System.err.println("  " + line);
         }
+      }
+      if (singleFile) {
+        Path one = dir.resolve("input-" + rows + "-one-file");
+        concatenate(input, one.resolve("comtrade-one.csv"));
+        Path oneWarehouse = dir.resolve("job-one-file-wh-" + rows);
+        Measure oneRun = job(project, dir, "job-one-file-" + rows, one, oneWarehouse, false,
+            driverMemory);
+        compare(oneWarehouse.resolve("flows_monthly"), duckOut);
+        double many = rows / (jobRun.seconds() - jobRun.startupSeconds());
+        double single = rows / (oneRun.seconds() - oneRun.startupSeconds());
+        results.add(row(rows, "dualflow job, one file", oneRun, String.format(
+            "%.0f%% of the throughput from %d files", 100 * single / many, g.files())));
       }
     }
     PrintStream out = System.out;
@@ -115,6 +130,59 @@ public final class Benchmark {
     out.printf("Machine: %d cores, %s, Java %s, %s%n", Runtime.getRuntime().availableProcessors(),
         memTotal(), System.getProperty("java.version"), osName());
     results.forEach(out::println);
+  }
+
+  /** Runs the job on {@code input}, analytics on or off; fails the benchmark if it fails. */
+  private static Measure job(Path project, Path dir, String name, Path input, Path warehouse,
+      boolean analytics, String driverMemory) throws Exception {
+    deleteTree(warehouse);
+    Path job = dir.resolve(name + ".properties");
+    Files.writeString(job, "input.comtrade=" + input + "\nwarehouse=" + warehouse
+        + "\nlists=chpl\nanalytics.enabled=" + analytics + "\n");
+    Measure run = measure(List.of(project.resolve("jobs/dualflow").toString(), "run",
+        job.toString()), driverMemory, "Spark ");
+    if (run == null) {
+      throw new IllegalStateException("the job " + name + " failed");
+    }
+    return run;
+  }
+
+  /** Runs {@link DuckDbPipeline} in its own JVM in {@code mode} (flows or tables). */
+  private static Measure duckDb(Path input, Path matches, Path countries, Path out, String mode)
+      throws Exception {
+    deleteTree(out);
+    Measure run = measure(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), DuckDbPipeline.class.getName(),
+        input.toString(), matches.toString(), countries.toString(), out.toString(), mode), "",
+        null);
+    if (run == null) {
+      throw new IllegalStateException("the DuckDB pipeline (" + mode + ") failed");
+    }
+    return run;
+  }
+
+  /** The generated files as one file: the first header, then every file's records. */
+  static void concatenate(Path inputDir, Path target) throws IOException {
+    deleteTree(target.getParent());
+    Files.createDirectories(target.getParent());
+    List<Path> files;
+    try (var list = Files.list(inputDir)) {
+      files = list.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
+    }
+    try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(target), 1 << 20)) {
+      for (int i = 0; i < files.size(); i++) {
+        try (var in = new java.io.BufferedInputStream(Files.newInputStream(files.get(i)),
+            1 << 20)) {
+          if (i > 0) {
+            for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+              // the header line again: skipped
+            }
+          }
+          in.transferTo(out);
+        }
+      }
+    }
   }
 
   /** The job's match table and Comtrade country codes, as CSV files for DuckDB. */
