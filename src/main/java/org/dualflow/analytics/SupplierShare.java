@@ -76,7 +76,7 @@ public final class SupplierShare {
    * the importer anywhere in the warehouse) is covered in every month of the period, and which
    * are not. A year is covered only when all its twelve months are. A local relation.
    */
-  static Dataset<Row> periodCoverage(PairCoverage coverage) {
+  public static Dataset<Row> periodCoverage(PairCoverage coverage) {
     List<Row> rows = new ArrayList<>();
     for (String importer : coverage.importers()) {
       List<String[]> pairs = new ArrayList<>();

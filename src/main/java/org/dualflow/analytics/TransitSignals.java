@@ -180,7 +180,7 @@ public final class TransitSignals {
    * ({@code covered_month}, null when they are not). A series without expected pairs is never
    * covered: nothing could show it. A local relation.
    */
-  static Dataset<Row> seriesCoverage(PairCoverage coverage, Set<String> hubs,
+  public static Dataset<Row> seriesCoverage(PairCoverage coverage, Set<String> hubs,
       Map<String, Set<String>> origins, String destination, Periods window) {
     java.sql.Date first = java.sql.Date.valueOf(window.from().atDay(1));
     java.sql.Date last = java.sql.Date.valueOf(window.to().atDay(1));

@@ -16,8 +16,10 @@ import org.dualflow.pipeline.PreparedRun;
 import org.dualflow.pipeline.QualityGate;
 import org.dualflow.pipeline.RunResult;
 import org.dualflow.pipeline.SparkSettings;
+import org.dualflow.publish.WarehouseViews;
 import org.dualflow.publish.WarehouseLock;
 import org.dualflow.reference.ReferenceDataException;
+import org.dualflow.report.ReportException;
 
 /**
  * Entry point of {@code jobs/dualflow} and of {@code spark-submit --class org.dualflow.cli.Main}.
@@ -63,6 +65,7 @@ public final class Main {
   static final String USAGE_TEXT = String.join("\n",
       "usage: jobs/dualflow run <job-file> [--set key=value ...] [--master <url>]",
       "       jobs/dualflow sql --warehouse <dir> [--format table|csv] [--limit N] \"<query>\"",
+      "       jobs/dualflow report --warehouse <dir> --out <dir>      (<out>/index.html)",
       "       jobs/dualflow inspect <file or folder>... [--source S]   (what a file is; no Spark)",
       "       jobs/dualflow generate --rows N --out <dir> [--seed S]   (benchmark input)",
       "",
@@ -95,12 +98,14 @@ public final class Main {
       return switch (command) {
         case "run" -> run(rest, out, cwd, sessions);
         case "sql" -> SqlCommand.execute(rest, out, cwd, sessions);
+        case "report" -> ReportCommand.execute(rest, out, cwd, sessions);
         case "inspect" -> InspectCommand.execute(rest, out, cwd);
         case "generate" -> generate(rest, out);
         default -> throw new ConfigException("Unknown command '" + command
-            + "'; use run, sql, inspect or generate (jobs/dualflow help)");
+            + "'; use run, sql, report, inspect or generate (jobs/dualflow help)");
       };
-    } catch (ConfigException | ReferenceDataException e) {
+    } catch (ConfigException | ReferenceDataException | ReportException
+        | WarehouseViews.MissingWarehouseException e) {
       err.println("dualflow: " + e.getMessage());
       return USAGE;
     } catch (QualityGate.QualityGateException e) {

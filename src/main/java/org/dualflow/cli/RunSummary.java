@@ -69,6 +69,9 @@ final class RunSummary {
     out.println();
     headlines(result.headlines(), out);
     out.println();
+    if (result.report() != null) {
+      out.println("Report:    " + shorten(result.report(), cwd));
+    }
     out.println("Query it:  jobs/dualflow sql --warehouse " + shorten(config.warehouse(), cwd)
         + " \"SELECT year(period) AS year, exporter_iso3, sum(value_usd) AS usd FROM flows_monthly"
         + " WHERE source = 'comtrade' AND importer_iso3 = 'RUS' AND reported_by = 'exporter'"

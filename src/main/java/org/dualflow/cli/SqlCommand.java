@@ -10,15 +10,12 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.dualflow.pipeline.ConfigException;
 import org.dualflow.pipeline.JobConfig;
-import org.dualflow.schema.TableSchema;
+import org.dualflow.publish.WarehouseViews;
 
 /**
  * {@code sql}: answers a Spark SQL query over a warehouse, every table folder registered under
@@ -73,7 +70,7 @@ final class SqlCommand {
     String root = JobConfig.resolve(warehouse, cwd);
     SparkSession spark = sessions.open("dualflow sql");
     try {
-      List<String> tables = register(spark, root);
+      List<String> tables = WarehouseViews.register(spark, root);
       Dataset<Row> result;
       try {
         result = spark.sql(query);
@@ -101,42 +98,6 @@ final class SqlCommand {
       throw new ConfigException("Invalid " + option + ": it needs a value");
     }
     return args.get(i);
-  }
-
-  /** Registers every table folder of the warehouse as a view; returns their names. */
-  static List<String> register(SparkSession spark, String root) {
-    Path path = new Path(root);
-    List<String> names = new ArrayList<>();
-    try {
-      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.isDirectory(path)) {
-        throw new ConfigException("Cannot find warehouse " + root
-            + ": run a job first (jobs/dualflow run jobs/sample.properties)");
-      }
-      for (FileStatus s : fs.listStatus(path)) {
-        String name = s.getPath().getName();
-        if (!s.isDirectory() || name.startsWith("_") || name.startsWith(".")) {
-          continue;
-        }
-        TableSchema schema = knownSchema(name);
-        Dataset<Row> table = schema != null
-            ? spark.read().schema(schema.schema()).parquet(s.getPath().toString())
-            : spark.read().parquet(s.getPath().toString());
-        table.createOrReplaceTempView(name);
-        names.add(name);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list warehouse " + root, e);
-    }
-    return names;
-  }
-
-  private static TableSchema knownSchema(String name) {
-    try {
-      return TableSchema.load(name);
-    } catch (IllegalStateException e) {
-      return null;
-    }
   }
 
   private static void printTable(Dataset<Row> result, int limit, PrintStream out) {

@@ -29,6 +29,13 @@ public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, 
     Double warnRejectRatio,
     org.dualflow.analytics.AnalyticsSettings analytics) {
 
+  /**
+   * The default of report.dir: the warehouse's path with {@code -report} added, a folder beside
+   * it (target/warehouse gives target/warehouse-report), so that two warehouses in one folder
+   * never share a report and no folder inside the warehouse is taken for a table.
+   */
+  public static final String REPORT_BESIDE = "<warehouse>-report";
+
   /** Where a key was set: the job file, or "--set key" on the command line. */
   public String origin(JobKey key) {
     return origins.get(key.key());
@@ -198,12 +205,48 @@ public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, 
           JobKey.CATALOG_DATABASE) + ": '" + settings.get(JobKey.CATALOG_DATABASE.key())
           + "'; use letters, digits and _ (like dualflow)");
     }
+    if (!List.of("true", "false").contains(settings.get(JobKey.REPORT_ENABLED.key()))) {
+      throw new ConfigException("Invalid report.enabled in " + where.apply(
+          JobKey.REPORT_ENABLED) + ": '" + settings.get(JobKey.REPORT_ENABLED.key())
+          + "'; use true or false");
+    }
+    String reportDir = settings.get(JobKey.REPORT_DIR.key());
+    if (reportDir.equals(REPORT_BESIDE)) {
+      reportDir = warehouse.replaceAll("/+$", "") + "-report";
+      settings.put(JobKey.REPORT_DIR.key(), reportDir);
+    }
+    String reportProblem = reportDirProblem(reportDir, warehouse);
+    if (reportProblem != null) {
+      throw new ConfigException("Invalid report.dir in " + where.apply(JobKey.REPORT_DIR) + ": "
+          + reportProblem);
+    }
     from.forEach(origins::putIfAbsent);
     return new JobConfig(file, Collections.unmodifiableMap(settings), origins,
         Collections.unmodifiableMap(inputs), Collections.unmodifiableMap(sourceOptions),
         warehouse, settings.get(JobKey.LISTS.key()), periods, referenceDir, maxRejectRatio,
         warnRejectRatio,
         analytics);
+  }
+
+  /**
+   * Why a report folder cannot be used, or null: a file, or the warehouse or a folder inside
+   * it (every folder of a warehouse is read as a table). Local paths only; URIs are checked
+   * when written.
+   */
+  public static String reportDirProblem(String dir, String warehouse) {
+    String uri = "^[a-zA-Z][a-zA-Z0-9+.-]*:.*";
+    if (dir.matches(uri) || warehouse.matches(uri)) {
+      return null;
+    }
+    Path report = Path.of(dir).toAbsolutePath().normalize();
+    if (Files.isRegularFile(report)) {
+      return report + " is a file; give a folder (it is created if missing)";
+    }
+    if (report.startsWith(Path.of(warehouse).toAbsolutePath().normalize())) {
+      return report + " is inside the warehouse " + warehouse + ", where every folder is read "
+          + "as a table; put it beside, like " + warehouse.replaceAll("/+$", "") + "-report";
+    }
+    return null;
   }
 
   /** A share between 0 and 1, or null for none. */

@@ -51,6 +51,10 @@ public enum JobKey {
           + "a Hive metastore), true or false"),
   CATALOG_DATABASE("catalog.database", "dualflow", false,
       "Database the tables are registered in"),
+  REPORT_ENABLED("report.enabled", "false", false,
+      "true: after publishing, write the HTML report of the warehouse to report.dir/index.html"),
+  REPORT_DIR("report.dir", JobConfig.REPORT_BESIDE, true,
+      "Folder the report is written to (created if missing; not inside the warehouse)"),
   QUALITY_MAX_REJECT_RATIO("quality.max-reject-ratio", "0.1", false,
       "Largest share (0-1) of a file's records that may be rejected (duplicates and aggregate "
           + "areas not counted); above it the run fails with exit code 3 and publishes "

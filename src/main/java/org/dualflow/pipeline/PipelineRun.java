@@ -43,6 +43,7 @@ import org.dualflow.publish.Catalog;
 import org.dualflow.publish.RunManifest;
 import org.dualflow.publish.Warehouse;
 import org.dualflow.publish.WarehouseLock;
+import org.dualflow.report.Report;
 import org.dualflow.schema.TableSchema;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -148,9 +149,10 @@ final class PipelineRun {
         Map<String, Long> byReason = new TreeMap<>();
         counted.forEach(f -> f.byReason().forEach((k, v) -> byReason.merge(k, v, Long::sum)));
         double seconds = (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0;
+        String report = writeReport();
         return new RunResult(runId, manifest, counted, byReason,
             surveyed.months().stream().map(YearMonth::toString).toList(), classified.records(),
-            classified.hsMapped(), headlines, seconds);
+            classified.hsMapped(), headlines, seconds, report);
       } catch (Exception e) {
         // Exception, not RuntimeException: a failed Spark job arrives as a checked
         // SparkException.
@@ -509,6 +511,28 @@ final class PipelineRun {
       LOG.warn("The run is published, but its headline figures could not be made: {}",
           Pipeline.oneLine(e));
       return Headlines.Figures.none(config.analytics().baseline());
+    }
+  }
+
+  /**
+   * With report.enabled, the HTML report of the warehouse as published, written while the run
+   * still holds the lock (no other run publishes meanwhile). The run is published by then: a
+   * report that cannot be written is a warning, not a failed run. Returns its file, or null.
+   */
+  private String writeReport() {
+    if (!config.settings().get(JobKey.REPORT_ENABLED.key()).equals("true")) {
+      return null;
+    }
+    String dir = config.settings().get(JobKey.REPORT_DIR.key());
+    try {
+      String file = Report.write(spark, config.warehouse(), dir).file();
+      LOG.info("Stage report: {} ({})", file, watch.lap());
+      return file;
+    } catch (Exception e) {
+      // Exception: a failed Spark job arrives as Spark's checked SparkException.
+      LOG.warn("The run is published, but its report could not be written to {}: {}", dir,
+          Pipeline.oneLine(e));
+      return null;
     }
   }
 

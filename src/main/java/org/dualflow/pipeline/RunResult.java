@@ -14,8 +14,9 @@ import org.dualflow.publish.RunManifest;
  * @param classifiedRecords records that matched at least one list
  * @param hsMappedRecords matches made through the HS 2017 to 2022 concordance
  * @param seconds from the start of the run to its headline figures
+ * @param report the report written after publishing (report.enabled), or null
  */
 public record RunResult(String runId, RunManifest manifest, List<FileStats> files,
     Map<String, Long> rejectedByReason, List<String> periods, long classifiedRecords,
-    long hsMappedRecords, Headlines.Figures headlines, double seconds) {
+    long hsMappedRecords, Headlines.Figures headlines, double seconds, String report) {
 }

@@ -126,4 +126,27 @@ class JobConfigTest {
         + "reference.dir=nowhere\n"), List.of(), dir))
         .hasMessageContaining("Invalid reference.dir in ").hasMessageContaining("is not a directory");
   }
+
+  @Test
+  void theReportIsOffByDefaultAndGoesBesideTheWarehouse() throws IOException {
+    Path file = job("input.comtrade=a.csv\nwarehouse=../wh/\n");
+    JobConfig c = JobConfig.load(file, List.of(), dir);
+    assertThat(c.settings()).containsEntry("report.enabled", "false")
+        .containsEntry("report.dir", dir.resolve("wh").toString() + "-report");
+    assertThatThrownBy(() -> JobConfig.load(file, List.of("report.enabled=yes"), dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Invalid report.enabled in --set report.enabled: 'yes'; use true or false");
+    Files.writeString(dir.resolve("taken"), "x");
+    assertThatThrownBy(() -> JobConfig.load(file, List.of("report.dir=taken"), dir))
+        .hasMessage("Invalid report.dir in --set report.dir: " + dir.resolve("taken")
+            + " is a file; give a folder (it is created if missing)");
+    // Every folder of a warehouse is read as a table: a report inside would break sql.
+    assertThatThrownBy(() -> JobConfig.load(file, List.of("report.dir=wh/report"), dir))
+        .hasMessageStartingWith("Invalid report.dir in --set report.dir: "
+            + dir.resolve("wh/report") + " is inside the warehouse");
+    // Relative to the job file, as every path in it.
+    assertThat(JobConfig.load(job("input.comtrade=a.csv\nwarehouse=wh\nreport.dir=r\n"),
+        List.of(), dir).settings()).containsEntry("report.dir",
+        dir.resolve("jobs/r").toString());
+  }
 }
