@@ -63,6 +63,9 @@ public final class Main {
   static final String USAGE_TEXT = String.join("\n",
       "usage: jobs/dualflow run <job-file> [--set key=value ...] [--master <url>]",
       "       jobs/dualflow sql --warehouse <dir> [--format table|csv] [--limit N] \"<query>\"",
+      "       jobs/dualflow serve --warehouse <dir> [--port N] [--host H] [--token-file F]",
+      "                       (Spark Connect for notebooks; loopback only unless --host, which",
+      "                       needs a token: --token-file or DUALFLOW_CONNECT_TOKEN)",
       "       jobs/dualflow inspect <file or folder>... [--source S]   (what a file is; no Spark)",
       "       jobs/dualflow generate --rows N --out <dir> [--seed S]   (benchmark input)",
       "",
@@ -84,6 +87,12 @@ public final class Main {
    */
   static int execute(String[] args, PrintStream out, PrintStream err, Path cwd,
       Sessions sessions) {
+    return execute(args, out, err, cwd, sessions, System.getenv());
+  }
+
+  /** As {@link #execute(String[], PrintStream, PrintStream, Path, Sessions)}, with {@code env}. */
+  static int execute(String[] args, PrintStream out, PrintStream err, Path cwd,
+      Sessions sessions, java.util.Map<String, String> env) {
     try {
       if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")
           || args[0].equals("-h")) {
@@ -96,9 +105,10 @@ public final class Main {
         case "run" -> run(rest, out, cwd, sessions);
         case "sql" -> SqlCommand.execute(rest, out, cwd, sessions);
         case "inspect" -> InspectCommand.execute(rest, out, cwd);
+        case "serve" -> ServeCommand.execute(rest, out, cwd, env);
         case "generate" -> generate(rest, out);
         default -> throw new ConfigException("Unknown command '" + command
-            + "'; use run, sql, inspect or generate (jobs/dualflow help)");
+            + "'; use run, sql, serve, inspect or generate (jobs/dualflow help)");
       };
     } catch (ConfigException | ReferenceDataException e) {
       err.println("dualflow: " + e.getMessage());

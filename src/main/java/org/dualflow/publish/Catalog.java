@@ -153,7 +153,7 @@ public final class Catalog {
    * {@code CREATE TABLE IF NOT EXISTS} for {@code table} as an external Parquet table over
    * {@code location}, partitioned as its folders are, with its description and column comments.
    */
-  static String createTable(String name, TableSchema table, Path location) {
+  public static String createTable(String name, TableSchema table, Path location) {
     StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS " + name + " ("
         + metastoreColumns(table.schema()).toDDL() + ") USING PARQUET");
     if (!table.partitionColumns().isEmpty()) {
