@@ -192,7 +192,7 @@ class ConnectServeIT {
       classPath.add(Launcher.projectDir().resolve("target/test-classes").toString());
       Path conf = Launcher.projectDir().resolve("jobs/conf");
       process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-          .toString(), "@" + conf.resolve("jvm.options"), "-Xmx512m",
+          .toString(), "@" + conf.resolve("jvm.options"), "-Xmx512m", "-XX:TieredStopAtLevel=1",
           "-Dlog4j2.configurationFile=" + conf.resolve("log4j2.properties"),
           "-cp", String.join(File.pathSeparator, classPath), ConnectQuery.class.getName(), url)
           .redirectError(dir.resolve("client-" + System.nanoTime() + ".err").toFile())

@@ -148,9 +148,11 @@ class HiveMetastoreIT {
   private Launcher.Result java(List<String> properties, String mainClass, String... args)
       throws IOException, InterruptedException {
     Path jobs = Launcher.projectDir().resolve("jobs/conf");
+    // C1 only: each JVM lives for seconds, and the optimising compiler's work would not pay
+    // back (a third off this test's time).
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "@" + jobs.resolve("jvm.options"), "-Xmx1g",
+        "@" + jobs.resolve("jvm.options"), "-Xmx1g", "-XX:TieredStopAtLevel=1",
         "-Dlog4j2.configurationFile=" + jobs.resolve("log4j2.properties")));
     command.addAll(properties);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
