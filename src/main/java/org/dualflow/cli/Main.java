@@ -66,6 +66,9 @@ public final class Main {
       "usage: jobs/dualflow run <job-file> [--set key=value ...] [--master <url>]",
       "       jobs/dualflow sql --warehouse <dir> [--format table|csv] [--limit N] \"<query>\"",
       "       jobs/dualflow report --warehouse <dir> --out <dir>      (<out>/index.html)",
+      "       jobs/dualflow serve --warehouse <dir> [--port N] [--host H] [--token-file F]",
+      "                       (Spark Connect for notebooks; loopback only unless --host, which",
+      "                       needs a token: --token-file or DUALFLOW_CONNECT_TOKEN)",
       "       jobs/dualflow inspect <file or folder>... [--source S]   (what a file is; no Spark)",
       "       jobs/dualflow generate --rows N --out <dir> [--seed S]   (benchmark input)",
       "",
@@ -87,6 +90,12 @@ public final class Main {
    */
   static int execute(String[] args, PrintStream out, PrintStream err, Path cwd,
       Sessions sessions) {
+    return execute(args, out, err, cwd, sessions, System.getenv());
+  }
+
+  /** As {@link #execute(String[], PrintStream, PrintStream, Path, Sessions)}, with {@code env}. */
+  static int execute(String[] args, PrintStream out, PrintStream err, Path cwd,
+      Sessions sessions, java.util.Map<String, String> env) {
     try {
       if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")
           || args[0].equals("-h")) {
@@ -100,9 +109,10 @@ public final class Main {
         case "sql" -> SqlCommand.execute(rest, out, cwd, sessions);
         case "report" -> ReportCommand.execute(rest, out, cwd, sessions);
         case "inspect" -> InspectCommand.execute(rest, out, cwd);
+        case "serve" -> ServeCommand.execute(rest, out, cwd, env);
         case "generate" -> generate(rest, out);
         default -> throw new ConfigException("Unknown command '" + command
-            + "'; use run, sql, report, inspect or generate (jobs/dualflow help)");
+            + "'; use run, sql, report, serve, inspect or generate (jobs/dualflow help)");
       };
     } catch (ConfigException | ReferenceDataException | ReportException
         | WarehouseViews.MissingWarehouseException e) {

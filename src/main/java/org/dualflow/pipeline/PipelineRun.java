@@ -127,6 +127,16 @@ final class PipelineRun {
   }
 
   RunResult execute() throws Exception {
+    if (registersInCatalog()) {
+      // Before any work: a metastore that cannot be reached is a setting to fix, not a run
+      // that publishes and then cannot say where its tables are.
+      try {
+        Catalog.connect(spark, config.settings().get(JobKey.CATALOG_DATABASE.key()));
+      } catch (Catalog.UnreachableException e) {
+        throw new ConfigException(e.getMessage() + ", or set catalog.register=false in "
+            + config.origin(JobKey.CATALOG_REGISTER));
+      }
+    }
     try (WarehouseLock lock = warehouse.lock()) {
       this.lock = lock;
       try {
@@ -480,8 +490,7 @@ final class PipelineRun {
    * published by then: a registration failure is reported, not a reason to fail the run.
    */
   private void registerInCatalog() {
-    String register = config.settings().get(JobKey.CATALOG_REGISTER.key());
-    if (register.equals("false") || (register.equals("auto") && !Catalog.hasMetastore(spark))) {
+    if (!registersInCatalog()) {
       return;
     }
     String database = config.settings().get(JobKey.CATALOG_DATABASE.key());
@@ -492,6 +501,11 @@ final class PipelineRun {
       LOG.warn("The tables are published but not registered in catalog database {}: {}",
           database, Pipeline.oneLine(e));
     }
+  }
+
+  private boolean registersInCatalog() {
+    String register = config.settings().get(JobKey.CATALOG_REGISTER.key());
+    return register.equals("true") || (register.equals("auto") && Catalog.hasMetastore(spark));
   }
 
   /**

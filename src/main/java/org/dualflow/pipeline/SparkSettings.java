@@ -59,7 +59,16 @@ public final class SparkSettings {
 
   /** The session, configured by spark-submit, with {@link #DEFAULTS} where unset. */
   public static SparkSession session(String appName) {
+    return session(appName, Map.of());
+  }
+
+  /**
+   * The session, configured by spark-submit, with {@link #DEFAULTS} where unset and
+   * {@code forced} whatever was set (settings a command owns, like the address it listens on).
+   */
+  public static SparkSession session(String appName, Map<String, String> forced) {
     SparkConf conf = new SparkConf().setIfMissing("spark.app.name", appName);
+    forced.forEach(conf::set);
     DEFAULTS.forEach(conf::setIfMissing);
     if (conf.get("spark.master", "local").startsWith("local")) {
       // Spark SQL would otherwise leave an empty spark-warehouse/ wherever the job was started;

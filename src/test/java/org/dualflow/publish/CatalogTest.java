@@ -38,6 +38,51 @@ class CatalogTest {
         .containsExactly("period=2024-01-01", "period=2024-03-01");
   }
 
+  @Test
+  void commentsAreCutToWhatAHiveMetastoreKeepsAtAWord() {
+    // 26 words of 9 letters and a space: 260 characters, over the metastore's 256.
+    String long260 = "abcdefghi ".repeat(26).trim() + "!";
+    String cut = Catalog.shorten(long260, 256);
+    // 253 characters fit before "...": the last whole word ends at 249 (25 words with their
+    // spaces are 250 characters, less the last space).
+    assertThat(cut).hasSize(249 + 3).endsWith("abcdefghi...");
+    assertThat(Catalog.shorten("short", 256)).isEqualTo("short");
+    // Every column of every table fits once shortened; the ones that did not still say much.
+    for (String name : TableSchema.ALL) {
+      for (var f : Catalog.metastoreColumns(TableSchema.load(name).schema()).fields()) {
+        assertThat(f.getComment().get().length()).as(name + "." + f.name())
+            .isLessThanOrEqualTo(256).isGreaterThan(5);
+      }
+    }
+  }
+
+  @Test
+  void aMetastoreIsTriedWithAPlainConnectionFirst() throws Exception {
+    try (java.net.ServerSocket listening = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      // Any one of the URIs answering will do, as for Hive's client.
+      assertThat(Catalog.firstRefusal("thrift://127.0.0.1:1,thrift://127.0.0.1:"
+          + listening.getLocalPort())).isNull();
+    }
+    assertThat(Catalog.firstRefusal("thrift://127.0.0.1:1")).isEqualTo("Connection refused");
+    assertThat(Catalog.firstRefusal("metastore-host")).isEqualTo(
+        "not thrift://host:port: metastore-host");
+  }
+
+  @Test
+  void whatTheMetastoreSaidIsFoundUnderSparksAndHivesWrappers() {
+    var meta = new org.apache.hadoop.hive.metastore.api.MetaException("Failed to create "
+        + "database '/x/metastore_db', see the next exception for details.");
+    meta.initCause(new java.sql.SQLException("Another instance of Derby may have already "
+        + "booted the database null."));
+    Exception wrapped = new IllegalStateException("HiveException: Unable to instantiate "
+        + "SessionHiveMetaStoreClient", new RuntimeException("Unable to instantiate", meta));
+    assertThat(Catalog.metastoreMessage(wrapped))
+        .isEqualTo("Failed to create database '/x/metastore_db'");
+    assertThat(Catalog.metastoreMessage(new RuntimeException("outer",
+        new java.io.IOException("first line\nsecond")))).isEqualTo("first line");
+  }
+
   private static void publish(SparkSession spark, String root, String runId,
       List<String> scope, org.apache.spark.sql.Row... rows) {
     Warehouse w = new Warehouse(spark, root, runId);
