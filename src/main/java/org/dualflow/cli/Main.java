@@ -64,6 +64,7 @@ public final class Main {
 
   static final String USAGE_TEXT = String.join("\n",
       "usage: jobs/dualflow run <job-file> [--set key=value ...] [--master <url>]",
+      "                       [--conf k=v ...] [--log-format text|json]",
       "       jobs/dualflow sql --warehouse <dir> [--format table|csv] [--limit N] \"<query>\"",
       "       jobs/dualflow report --warehouse <dir> --out <dir>      (<out>/index.html)",
       "       jobs/dualflow serve --warehouse <dir> [--port N] [--host H] [--token-file F]",
@@ -140,8 +141,9 @@ public final class Main {
   static String usage() {
     StringBuilder sb = new StringBuilder(USAGE_TEXT);
     for (JobKey k : JobKey.values()) {
-      sb.append(String.format("%n  %-15s %s%s", k.key(), k.description(),
-          k.defaultValue() == null ? " (required)" : " (default: " + k.defaultValue() + ")"));
+      String need = k.key().startsWith("input.") ? " (at least one input.* key)"
+          : k.defaultValue() == null ? " (required)" : " (default: " + k.defaultValue() + ")";
+      sb.append(String.format("%n  %-15s %s%s", k.key(), k.description(), need));
     }
     return sb.toString();
   }

@@ -62,7 +62,10 @@ public final class Inspect {
         files = InputDiscovery.expand("inspect", JobConfig.resolve(location, cwd),
             SparkSettings.hadoopConf());
       } catch (InputDiscovery.NoMatchException e) {
-        throw new ConfigException("Cannot find " + location + ": " + e.getMessage());
+        throw new ConfigException((e.getMessage().startsWith("the directory holds no")
+            ? "Nothing to read in " : "Cannot find ") + location + ": " + e.getMessage()
+            + (e.getMessage().startsWith("the directory holds no")
+                ? " (subfolders are not read: name them)" : ""));
       }
       for (Ingest.InputRef file : files) {
         out.add(one(file, formats, hadoop, examples));
