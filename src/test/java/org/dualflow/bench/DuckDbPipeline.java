@@ -60,12 +60,7 @@ public final class DuckDbPipeline {
     }
     try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = db.createStatement()) {
-      st.execute("CREATE TABLE countries AS SELECT * FROM read_csv('" + countries
-          + "', header = true, columns = {'code': 'INTEGER', 'iso3': 'VARCHAR'})");
-      st.execute("CREATE TABLE matches AS SELECT * FROM read_csv('" + matches
-          + "', header = true, columns = {'hs_edition': 'VARCHAR', 'prefix': 'VARCHAR', "
-          + "'list_id': 'VARCHAR', 'list_version': 'VARCHAR', 'list_code': 'VARCHAR', "
-          + "'tier': 'VARCHAR', 'is_hs_mapped': 'BOOLEAN', 'exact': 'BOOLEAN'})");
+      loadReference(st, countries, matches);
       String sql = """
           COPY (
             WITH raw AS (
@@ -125,12 +120,7 @@ public final class DuckDbPipeline {
     try (Connection db = DriverManager.getConnection("jdbc:duckdb:" + database);
         Statement st = db.createStatement()) {
       st.execute("SET preserve_insertion_order = false");
-      st.execute("CREATE TABLE countries AS SELECT * FROM read_csv('" + countries
-          + "', header = true, columns = {'code': 'INTEGER', 'iso3': 'VARCHAR'})");
-      st.execute("CREATE TABLE matches AS SELECT * FROM read_csv('" + matches
-          + "', header = true, columns = {'hs_edition': 'VARCHAR', 'prefix': 'VARCHAR', "
-          + "'list_id': 'VARCHAR', 'list_version': 'VARCHAR', 'list_code': 'VARCHAR', "
-          + "'tier': 'VARCHAR', 'is_hs_mapped': 'BOOLEAN', 'exact': 'BOOLEAN'})");
+      loadReference(st, countries, matches);
       // Every column of the file, typed, with the file and line of each record (the job's
       // trade_records carries its source file and line too).
       st.execute("""
@@ -187,6 +177,17 @@ public final class DuckDbPipeline {
           """.formatted(output, parquet));
     }
     Files.deleteIfExists(Path.of(database));
+  }
+
+  /** The country codes and the match table, as tables {@code countries} and {@code matches}. */
+  private static void loadReference(Statement st, String countries, String matches)
+      throws Exception {
+      st.execute("CREATE TABLE countries AS SELECT * FROM read_csv('" + countries
+          + "', header = true, columns = {'code': 'INTEGER', 'iso3': 'VARCHAR'})");
+      st.execute("CREATE TABLE matches AS SELECT * FROM read_csv('" + matches
+          + "', header = true, columns = {'hs_edition': 'VARCHAR', 'prefix': 'VARCHAR', "
+          + "'list_id': 'VARCHAR', 'list_version': 'VARCHAR', 'list_code': 'VARCHAR', "
+          + "'tier': 'VARCHAR', 'is_hs_mapped': 'BOOLEAN', 'exact': 'BOOLEAN'})");
   }
 
   /** One substr() per prefix length in the match table: the candidate keys of a code. */
