@@ -61,31 +61,32 @@ public final class XlsxSheetReader implements RecordReader {
   private int fieldCount;
   private String problem;
   private boolean replay;
+  private final java.util.Map<Integer, Boolean> dateStyles = new java.util.HashMap<>();
 
-  private XlsxSheetReader(OPCPackage pkg, File deleteOnClose, String sheetName)
-      throws IOException, OpenXML4JException, XMLStreamException, org.xml.sax.SAXException {
+  /** What every sheet of a workbook is read with: its strings, styles and date system. */
+  private record Book(XSSFReader reader, ReadOnlySharedStringsTable strings, StylesTable styles,
+      boolean date1904) {
+
+    static Book of(OPCPackage pkg)
+        throws IOException, OpenXML4JException, XMLStreamException, org.xml.sax.SAXException {
+      XSSFReader reader = new XSSFReader(pkg);
+      return new Book(reader, new ReadOnlySharedStringsTable(pkg), reader.getStylesTable(),
+          usesDate1904(reader));
+    }
+  }
+
+  /**
+   * @param pkg the package this reader closes, or null when the caller keeps it open
+   */
+  private XlsxSheetReader(OPCPackage pkg, File deleteOnClose, Book book, InputStream sheet)
+      throws XMLStreamException {
     this.pkg = pkg;
     this.deleteOnClose = deleteOnClose;
-    XSSFReader reader = new XSSFReader(pkg);
-    this.strings = new ReadOnlySharedStringsTable(pkg);
-    this.styles = reader.getStylesTable();
-    this.date1904 = date1904(reader);
-    XSSFReader.SheetIterator it = reader.getSheetIterator();
-    InputStream found = null;
-    while (it.hasNext()) {
-      InputStream s = it.next();
-      if (found == null && (sheetName == null || it.getSheetName().equals(sheetName))) {
-        found = s;
-      } else {
-        s.close();
-      }
-    }
-    if (found == null) {
-      throw new InputFileException("the workbook has no sheet '" + sheetName + "' any more; "
-          + "list the input again");
-    }
-    this.sheet = found;
-    this.xml = XMLHelper.newXMLInputFactory().createXMLStreamReader(found);
+    this.strings = book.strings();
+    this.styles = book.styles();
+    this.date1904 = book.date1904();
+    this.sheet = sheet;
+    this.xml = XMLHelper.newXMLInputFactory().createXMLStreamReader(sheet);
   }
 
   /**
@@ -99,7 +100,22 @@ public final class XlsxSheetReader implements RecordReader {
       throws IOException {
     OPCPackage pkg = openPackage(workbook);
     try {
-      return new XlsxSheetReader(pkg, deleteOnClose ? workbook : null, sheetName);
+      Book book = Book.of(pkg);
+      XSSFReader.SheetIterator it = book.reader().getSheetIterator();
+      InputStream found = null;
+      while (it.hasNext()) {
+        InputStream sheet = it.next();
+        if (found == null && (sheetName == null || it.getSheetName().equals(sheetName))) {
+          found = sheet;
+        } else {
+          sheet.close();
+        }
+      }
+      if (found == null) {
+        throw new InputFileException("the workbook has no sheet '" + sheetName + "' any more; "
+            + "list the input again");
+      }
+      return new XlsxSheetReader(pkg, deleteOnClose ? workbook : null, book, found);
     } catch (OpenXML4JException | XMLStreamException | org.xml.sax.SAXException
         | RuntimeException e) {
       pkg.revert();
@@ -114,29 +130,31 @@ public final class XlsxSheetReader implements RecordReader {
     }
   }
 
-  /** The workbook's sheets in their order, each with whether it holds any value. */
+  /**
+   * The workbook's sheets in their order, each with its first value: one opening of the
+   * package, each sheet read to its first row with a value.
+   */
   public static List<Sheet> sheets(File workbook) throws IOException {
-    List<String> names = new ArrayList<>();
-    List<Long> sizes = new ArrayList<>();
+    List<Sheet> out = new ArrayList<>();
     OPCPackage pkg = openPackage(workbook);
     try {
-      XSSFReader.SheetIterator it = new XSSFReader(pkg).getSheetIterator();
+      Book book = Book.of(pkg);
+      XSSFReader.SheetIterator it = book.reader().getSheetIterator();
       while (it.hasNext()) {
-        it.next().close();
-        names.add(it.getSheetName());
-        sizes.add(it.getSheetPart().getSize());
+        try (XlsxSheetReader r = new XlsxSheetReader(null, null, book, it.next())) {
+          out.add(new Sheet(it.getSheetName(), it.getSheetPart().getSize(),
+              r.next() ? r.field(0) : null));
+        }
       }
-    } catch (OpenXML4JException | RuntimeException e) {
+    } catch (OpenXML4JException | XMLStreamException | org.xml.sax.SAXException
+        | RuntimeException e) {
+      if (e instanceof InputFileException ife) {
+        throw ife;
+      }
       throw new InputFileException("it is not a readable Excel workbook (" + e.getMessage()
           + "); open and save it again in Excel, or save the sheet as CSV", e);
     } finally {
       pkg.revert();
-    }
-    List<Sheet> out = new ArrayList<>();
-    for (int i = 0; i < names.size(); i++) {
-      try (XlsxSheetReader r = open(workbook, names.get(i), false)) {
-        out.add(new Sheet(names.get(i), sizes.get(i), r.next() ? r.field(0) : null));
-      }
     }
     return out;
   }
@@ -150,7 +168,7 @@ public final class XlsxSheetReader implements RecordReader {
     }
   }
 
-  private static boolean date1904(XSSFReader reader)
+  private static boolean usesDate1904(XSSFReader reader)
       throws IOException, InvalidFormatException, XMLStreamException {
     try (InputStream in = reader.getWorkbookData()) {
       XMLStreamReader x = XMLHelper.newXMLInputFactory().createXMLStreamReader(in);
@@ -211,19 +229,18 @@ public final class XlsxSheetReader implements RecordReader {
       }
       if (event == XMLStreamConstants.START_ELEMENT && xml.getLocalName().equals("c")) {
         String ref = xml.getAttributeValue(null, "r");
-        column = ref == null ? column + 1 : CellReference.convertColStringToIndex(
-            ref.replaceAll("\\d", ""));
+        column = ref == null ? column + 1 : columnOf(ref);
         String type = xml.getAttributeValue(null, "t");
-        String style = xml.getAttributeValue(null, "s");
+        FieldType kind = cellType(type, xml.getAttributeValue(null, "s"));
         String[] raw = cellContent();
-        String value = value(type, style, raw[0], raw[1], column);
+        String value = value(type, kind, raw[0], raw[1], column);
         if (!value.isEmpty()) {
           while (values.size() <= column) {
             values.add("");
             types.add(FieldType.TEXT);
           }
           values.set(column, value);
-          types.set(column, cellType(type, style, raw[0]));
+          types.set(column, kind);
           last = column;
         }
       }
@@ -284,7 +301,16 @@ public final class XlsxSheetReader implements RecordReader {
         : inline.toString()};
   }
 
-  private String value(String type, String style, String v, String inline, int column) {
+  /** The column of a cell reference ({@code AB12} is 27), its letters before the row. */
+  private static int columnOf(String ref) {
+    int end = 0;
+    while (end < ref.length() && !Character.isDigit(ref.charAt(end))) {
+      end++;
+    }
+    return CellReference.convertColStringToIndex(ref.substring(0, end));
+  }
+
+  private String value(String type, FieldType kind, String v, String inline, int column) {
     String t = type == null ? "n" : type;
     switch (t) {
       case "inlineStr":
@@ -310,7 +336,7 @@ public final class XlsxSheetReader implements RecordReader {
         if (v == null || v.isBlank()) {
           return "";
         }
-        if (isDateStyle(style)) {
+        if (kind == FieldType.DATE) {
           LocalDateTime d = DateUtil.getLocalDateTime(Double.parseDouble(v), date1904);
           return d.toLocalTime().equals(java.time.LocalTime.MIDNIGHT)
               ? d.toLocalDate().toString() : d.toString();
@@ -325,7 +351,7 @@ public final class XlsxSheetReader implements RecordReader {
     }
   }
 
-  private FieldType cellType(String type, String style, String v) {
+  private FieldType cellType(String type, String style) {
     if ("d".equals(type)) {
       return FieldType.DATE;
     }
@@ -335,16 +361,18 @@ public final class XlsxSheetReader implements RecordReader {
     return isDateStyle(style) ? FieldType.DATE : FieldType.NUMBER;
   }
 
+  /** Whether a style shows dates: decided once per style, not per cell. */
   private boolean isDateStyle(String style) {
     if (style == null || styles == null) {
       return false;
     }
-    int s = Integer.parseInt(style);
-    if (s < 0 || s >= styles.getNumCellStyles()) {
-      return false;
-    }
-    XSSFCellStyle cs = styles.getStyleAt(s);
-    return cs != null && DateUtil.isADateFormat(cs.getDataFormat(), cs.getDataFormatString());
+    return dateStyles.computeIfAbsent(Integer.parseInt(style), s -> {
+      if (s < 0 || s >= styles.getNumCellStyles()) {
+        return false;
+      }
+      XSSFCellStyle cs = styles.getStyleAt(s);
+      return cs != null && DateUtil.isADateFormat(cs.getDataFormat(), cs.getDataFormatString());
+    });
   }
 
   @Override
@@ -409,7 +437,9 @@ public final class XlsxSheetReader implements RecordReader {
       }
       sheet.close();
     } finally {
-      pkg.revert();
+      if (pkg != null) {
+        pkg.revert();
+      }
       if (deleteOnClose != null) {
         java.nio.file.Files.deleteIfExists(deleteOnClose.toPath());
       }
