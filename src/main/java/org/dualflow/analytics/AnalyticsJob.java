@@ -25,9 +25,13 @@ public final class AnalyticsJob {
   /**
    * The tables by name, in the order they should be written. The views several tables share
    * are cached while they are written; closing releases them.
+   *
+   * @param inMonthPartitions the tables whose rows are already laid out so that all rows of a
+   *     month are in one partition: written as they are, one file per month, without another
+   *     shuffle
    */
-  public record Tables(Map<String, Dataset<Row>> byName, List<Dataset<Row>> cached)
-      implements AutoCloseable {
+  public record Tables(Map<String, Dataset<Row>> byName, List<Dataset<Row>> cached,
+      Set<String> inMonthPartitions) implements AutoCloseable {
 
     @Override
     public void close() {
@@ -81,15 +85,16 @@ public final class AnalyticsJob {
     Dataset<Row> controlFob = FlowViews.fobFlows(FlowViews.cells(Roundabout.controlFlows(
             tradeRecords, dualUseFlows, roundaboutCountries), settings.sourcePriority()),
         factors, settings).cache();   // the control values and their chapters
-    out.put("roundabout", Roundabout.from(fob, controlFob, hubs, origins, DESTINATION,
-        settings, hubSeries));
-    out.put("unit_value_outliers", UnitValueOutliers.from(dualUseFlows, cells, settings));
+    out.put("roundabout", Roundabout.from(fob, Roundabout.byTier(controlFob, dualUseFlows),
+        hubs, origins, DESTINATION, settings, hubSeries));
+    out.put("unit_value_outliers", UnitValueOutliers.from(dualUseFlows,
+        settings.sourcePriority(), settings));
     // Both entity tables aggregate the firms of shipment-level records several ways: found once.
     Dataset<Row> roles = EntitySummary.roles(dualUseFlows.filter(col("shipper").isNotNull()
         .or(col("consignee").isNotNull()).or(col("manufacturer").isNotNull()))).cache();
     out.put("entity_summary", EntitySummary.summaryOfRoles(roles));
     out.put("entity_concentration", EntitySummary.concentrationOfRoles(roles));
     return new Tables(out, List.of(coverage, cells, fob, corridors, mirrorGaps, controlFob,
-        roles));
+        roles), Set.of("supplier_share", "unit_value_outliers"));
   }
 }

@@ -47,13 +47,14 @@ public final class Coverage {
 
   /** The coverage table from {@code trade_records} (all of the warehouse, any commodity). */
   public static Dataset<Row> from(Dataset<Row> tradeRecords) {
-    // One pass over the records; everything below is derived from this small aggregate, whose
-    // shuffle Spark reuses in each branch of the plan.
-    Dataset<Row> reports = tradeRecords
+    // One pass over the records; everything below is derived from this small aggregate (a row
+    // per source, reporter, flow and month), brought to the driver: left in the plan, Spark's
+    // optimizer folds each branch's aggregate into it and reads every record four times.
+    Dataset<Row> reports = local(tradeRecords
         .groupBy("source", "reporter_iso3", "flow", "freq", "period")
         .agg(count(lit(1)).as("records"),
             sum(when(col("is_countable"), col("value_usd"))).as("value_usd"),
-            max(col("document_id").isNotNull()).as("has_document_id"));
+            max(col("document_id").isNotNull()).as("has_document_id")));
     Dataset<Row> monthly = reports.filter(col("freq").equalTo("M"))
         .select("source", "reporter_iso3", "flow", "period", "records", "value_usd");
     Dataset<Row> annual = reports.filter(col("freq").equalTo("A"))

@@ -71,13 +71,9 @@ public final class FlowViews {
    * taken.
    */
   public static Dataset<Row> cells(Dataset<Row> flowsMonthly, List<String> priority) {
-    Column rank = lit(priority.size());
-    for (int i = priority.size() - 1; i >= 0; i--) {
-      rank = when(col("source").equalTo(priority.get(i)), lit(i)).otherwise(rank);
-    }
     Column exporterSide = col("reported_by").equalTo("exporter");
     Column importerSide = col("reported_by").equalTo("importer");
-    Column choice = struct(rank.as("r"), col("source").as("s"));
+    Column choice = sourceChoice(priority);
     // Not per (month, exporter, importer): the preferred source's codes of a month would hide
     // every code the other source reports and it does not; and per list version, for the same
     // reason between versions that match a code through different sources.
@@ -112,6 +108,19 @@ public final class FlowViews {
                 .as("source_exporter"),
             col("cif_importer_usd"), col("fob_importer_usd"), col("kg_importer"),
             when(col("importer_rows").gt(0), col("best_importer")).as("source_importer"));
+  }
+
+  /**
+   * The row's source as a value whose minimum is the preferred source: its place in
+   * {@code priority} (field {@code r}; a source missing from it ranks after every listed one)
+   * and its name (field {@code s}, which also orders unlisted sources by name).
+   */
+  static Column sourceChoice(List<String> priority) {
+    Column rank = lit(priority.size());
+    for (int i = priority.size() - 1; i >= 0; i--) {
+      rank = when(col("source").equalTo(priority.get(i)), lit(i)).otherwise(rank);
+    }
+    return struct(rank.as("r"), col("source").as("s"));
   }
 
   /**

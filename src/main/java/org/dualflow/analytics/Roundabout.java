@@ -56,24 +56,18 @@ public final class Roundabout {
    * records between {@code countries} that the list version did not match, in the chapters its
    * matches fall in, summed per chapter. {@code hs6} holds the chapter and four zeros
    * ({@code 850000}), so that the cells and factors of {@link FlowViews} apply unchanged (they
-   * read the chapter off its first two digits); {@code tier} is each tier whose chapters hold
-   * the record, and {@code ALL}.
+   * read the chapter off its first two digits). {@code tier} is null: the same control serves
+   * every tier whose chapters hold it, and {@link #byTier} attaches them once the cells and
+   * their FOB values are found (before, each row went through the cells once per tier).
    */
   public static Dataset<Row> controlFlows(Dataset<Row> tradeRecords, Dataset<Row> dualUseFlows,
       Set<String> countries) {
     Dataset<Row> matched = dualUseFlows.select("record_id", "list_id", "list_version")
         .distinct();
-    Dataset<Row> listChapters = dualUseFlows
-        .select(col("list_id"), col("list_version"), col("tier"),
-            substring(col("hs6"), 1, 2).as("chapter"))
-        .distinct();
-    Dataset<Row> chapters = listChapters.unionByName(listChapters.withColumn("tier", lit("ALL")))
-        .distinct();
-    // The records are matched against each list version once and summed per chapter before
-    // the chapter's tiers are attached: joining the tiers first would shuffle every record
-    // once per tier (seven times for the CHPL) into the anti-join.
-    Dataset<Row> versionChapters = chapters.select("list_id", "list_version", "chapter")
-        .distinct();
+    // The records are matched against each list version once and summed per chapter: joining
+    // the tiers first would shuffle every record once per tier (seven times for the CHPL).
+    Dataset<Row> versionChapters = chapters(dualUseFlows)
+        .select("list_id", "list_version", "chapter").distinct();
     return tradeRecords
         .filter(col("is_countable").and(col("freq").equalTo("M"))
             .and(col("flow").isin("export", "import")).and(col("hs6").isNotNull())
@@ -89,16 +83,36 @@ public final class Roundabout {
             col("chapter"))
         .agg(sum("value_usd").as("value_usd"), sum("net_kg").as("net_kg"),
             count(lit(1)).as("records"))
-        .join(broadcast(chapters), new String[] {"list_id", "list_version", "chapter"})
         .select(col("period"), col("source"), col("exporter_iso3"), col("importer_iso3"),
             col("reported_by"), col("value_basis"), col("list_id"), col("list_version"),
-            col("tier"), concat(col("chapter"), lit("0000")).as("hs6"), col("value_usd"),
-            col("net_kg"), col("records"), lit(0L).as("hs_mapped_records"));
+            lit(null).cast("string").as("tier"), concat(col("chapter"), lit("0000")).as("hs6"),
+            col("value_usd"), col("net_kg"), col("records"), lit(0L).as("hs_mapped_records"));
+  }
+
+  /**
+   * The FOB flows of {@link #controlFlows} once per tier whose chapters hold them, and once as
+   * tier {@code ALL}.
+   */
+  public static Dataset<Row> byTier(Dataset<Row> controlFob, Dataset<Row> dualUseFlows) {
+    return controlFob.drop("tier")
+        .withColumn("chapter", substring(col("hs6"), 1, 2))
+        .join(broadcast(chapters(dualUseFlows)), new String[] {"list_id", "list_version",
+            "chapter"})
+        .drop("chapter");
+  }
+
+  /** The chapters each tier of each list version matched records in, and all tiers' as ALL. */
+  private static Dataset<Row> chapters(Dataset<Row> dualUseFlows) {
+    Dataset<Row> listChapters = dualUseFlows
+        .select(col("list_id"), col("list_version"), col("tier"),
+            substring(col("hs6"), 1, 2).as("chapter"))
+        .distinct();
+    return listChapters.unionByName(listChapters.withColumn("tier", lit("ALL"))).distinct();
   }
 
   /**
    * @param listedFob the FOB flows of the listed goods ({@link FlowViews#fobFlows})
-   * @param controlFob the same of {@link #controlFlows}
+   * @param controlFob the same of {@link #controlFlows}, {@link #byTier}
    * @param origins origin group name to members
    * @param series {@link TransitSignals#seriesCoverage} of the listed flows, hubs and origins
    */

@@ -1,10 +1,13 @@
 package org.dualflow.analytics;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.make_date;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.year;
@@ -21,6 +24,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -46,29 +50,47 @@ public final class SupplierShare {
    */
   public static Dataset<Row> from(Dataset<Row> fobFlows, Map<String, Set<String>> supplierGroups,
       PairCoverage coverage) {
-    Dataset<Row> flows = fobFlows.select(col("period"), col("exporter_iso3"),
-        col("importer_iso3"), col("list_id"), col("list_version"), col("tier"),
-        col("value_fob_usd"), when(col("side").equalTo("importer"), col("value_fob_usd"))
-            .as("from_importer"));
-    Dataset<Row> withAll = flows.unionByName(flows.withColumn("tier", lit("ALL")));
-    Dataset<Row> monthly = aggregate(withAll, "month");
-    Dataset<Row> yearly = aggregate(withAll.withColumn("period",
-        make_date(year(col("period")), lit(1), lit(1))), "year");
+    // Each flow counts in its month and its year, under its tier and under ALL: four rows,
+    // summed at once. Every step below groups by keys that include the year, so one shuffle of
+    // the flows by year serves the sums, the totals and the files of the table (a task holds
+    // whole years, so each month is written once). Before, the sums, the totals and the write
+    // shuffled the shares three times.
+    Column periods = explode(array(
+        struct(lit("month").as("period_type"), col("period").as("period")),
+        struct(lit("year").as("period_type"),
+            make_date(year(col("period")), lit(1), lit(1)).as("period"))));
+    Dataset<Row> flows = fobFlows
+        .select(year(col("period")).as("year"), col("period"), col("exporter_iso3"),
+            col("importer_iso3"), col("list_id"), col("list_version"), col("tier"),
+            col("value_fob_usd"), when(col("side").equalTo("importer"), col("value_fob_usd"))
+                .as("from_importer"))
+        .repartition(col("year"))
+        .select(col("year"), periods.as("p"), col("exporter_iso3"), col("importer_iso3"),
+            col("list_id"), col("list_version"), explode(array(col("tier"), lit("ALL")))
+                .as("tier"), col("value_fob_usd"), col("from_importer"));
     Column group = lit("other");
     for (Map.Entry<String, Set<String>> g : supplierGroups.entrySet()) {
       group = when(col("exporter_iso3").isin(g.getValue().toArray()), lit(g.getKey()))
           .otherwise(group);
     }
-    return monthly.unionByName(yearly)
-        .withColumn("total_fob_usd", sum("value_fob_usd").over(Window.partitionBy(
-            "period_type", "period", "importer_iso3", "list_id", "list_version", "tier")))
+    // The month first, so that the rows sorted for the totals are sorted for the write too.
+    WindowSpec total = Window.partitionBy("period", "period_type", "importer_iso3", "list_id",
+        "list_version", "tier", "year");
+    return flows
+        .groupBy(col("p.period").as("period"), col("p.period_type").as("period_type"),
+            col("importer_iso3"), col("exporter_iso3"), col("list_id"), col("list_version"),
+            col("tier"), col("year"))
+        .agg(sum("value_fob_usd").as("value_fob_usd"),
+            sum("from_importer").as("value_from_importer_side_usd"))
+        .withColumn("total_fob_usd", sum("value_fob_usd").over(total))
         // A total of zero (zero-valued records only) has no shares.
         .withColumn("share", when(col("total_fob_usd").gt(0), col("value_fob_usd")
             .cast("double").divide(col("total_fob_usd").cast("double"))))
         .withColumn("supplier_group", group)
         .join(broadcast(periodCoverage(coverage)),
             new String[] {"period_type", "period", "importer_iso3"}, "left")
-        .withColumn("is_period_covered", coalesce(col("is_period_covered"), lit(false)));
+        .withColumn("is_period_covered", coalesce(col("is_period_covered"), lit(false)))
+        .drop("year");
   }
 
   /**
@@ -102,13 +124,5 @@ public final class SupplierShare {
         .add("importer_iso3", DataTypes.StringType, false)
         .add("is_period_covered", DataTypes.BooleanType, false)
         .add("missing_suppliers", DataTypes.createArrayType(DataTypes.StringType, false), false));
-  }
-
-  private static Dataset<Row> aggregate(Dataset<Row> flows, String periodType) {
-    return flows.groupBy("period", "importer_iso3", "exporter_iso3", "list_id", "list_version",
-            "tier")
-        .agg(sum("value_fob_usd").as("value_fob_usd"),
-            sum("from_importer").as("value_from_importer_side_usd"))
-        .withColumn("period_type", lit(periodType));
   }
 }

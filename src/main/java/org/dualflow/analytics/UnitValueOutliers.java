@@ -7,12 +7,15 @@ import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log10;
 import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.median;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -72,9 +75,13 @@ public final class UnitValueOutliers {
    */
   static final String[] KILOGRAM_UNITS = {"kg", "8", "千克", "кг"};
 
-  /** The keys of one side of a flow as {@link FlowViews#cells} chooses its source. */
+  /** One source's side of a flow, whatever list versions its records matched. */
   private static final String[] SIDE = {"period", "exporter_iso3", "importer_iso3", "hs6",
       "reported_by", "source"};
+
+  /** One side of a flow cell of {@link FlowViews#cells}: its source is chosen per such key. */
+  private static final String[] CELL_SIDE = {"period", "exporter_iso3", "importer_iso3",
+      "list_id", "list_version", "hs6", "reported_by"};
 
   /** The output columns of one way of pricing a record. */
   private record Measure(String price, String median, String groupRecords, String z,
@@ -91,40 +98,58 @@ public final class UnitValueOutliers {
 
   /**
    * @param dualUseFlows {@code dual_use_flows}
-   * @param cells {@link FlowViews#cells}: which source each side of each flow cell is taken from
+   * @param priority the sources in order of preference, as {@link FlowViews#cells} takes them
    */
-  public static Dataset<Row> from(Dataset<Row> dualUseFlows, Dataset<Row> cells,
+  public static Dataset<Row> from(Dataset<Row> dualUseFlows, List<String> priority,
       AnalyticsSettings settings) {
     Column hasWeight = col("net_kg").gt(0);
     Column hasUnits = col("qty").gt(0).and(col("qty_unit").isNotNull())
         .and(not(lower(trim(col("qty_unit"))).isin((Object[]) KILOGRAM_UNITS)));
-    Dataset<Row> records = dualUseFlows
-        .filter(col("freq").equalTo("M").and(col("flow").isin("export", "import"))
-            .and(col("value_usd").gt(0)).and(hasWeight.or(hasUnits)))
+    // Every window below, the distinct, and the table's files group by keys that include the
+    // month: one shuffle by month serves them all (each then sorts within its partitions), and
+    // the write finds the rows already one partition per month. Before, the sources were chosen
+    // by a join with the cells, and each step shuffled the wide records again: five shuffles.
+    Dataset<Row> monthly = dualUseFlows
+        .filter(col("freq").equalTo("M").and(col("flow").isin("export", "import")))
+        .repartition(col("period"));
+    Dataset<Row> records = chosen(monthly, priority)
+        .filter(col("value_usd").gt(0).and(hasWeight.or(hasUnits)))
         .select("record_id", "source", "source_file", "source_line", "period", "exporter_iso3",
             "importer_iso3", "reported_by", "hs6", "value_usd", "net_kg", "qty", "qty_unit")
-        .distinct()                         // one row per record, whatever lists it matched
-        .join(chosenSides(cells), SIDE, "left_semi");
-    Dataset<Row> perKg = score(records, PER_KG, hasWeight, col("net_kg"),
-        col("net_kg").geq(MIN_SCORED_KG), settings, col("hs6"), col("period"),
-        col("reported_by"));
-    return score(perKg, PER_UNIT, hasUnits, col("qty"), lit(true), settings, col("hs6"),
-        col("period"), col("reported_by"), col("qty_unit"));
+        .distinct();                        // one row per record, whatever lists it matched
+    // Per unit first: its groups are the per-kilogram groups split by unit, so the records
+    // sorted for it are already sorted for the per-kilogram groups, and, the month first, for
+    // the write of the month's file: one sort for all three.
+    Dataset<Row> perUnit = score(records, PER_UNIT, hasUnits, col("qty"), lit(true), settings,
+        col("period"), col("hs6"), col("reported_by"), col("qty_unit"));
+    return score(perUnit, PER_KG, hasWeight, col("net_kg"), col("net_kg").geq(MIN_SCORED_KG),
+        settings, col("period"), col("hs6"), col("reported_by"));
   }
 
   /**
-   * The (month, exporter, importer, HS6, side, source) of every side of a cell that some source
-   * reported, from the source chosen for it. Distinct: a cell appears once per list version.
+   * The monthly records from a source {@link FlowViews#cells} chooses for their side of the
+   * flow: the preferred source among those that reported that side of the cell (month,
+   * exporter, importer, list version, HS6), in at least one list version the source has
+   * records of there. A record outside every cell (a key null) is not chosen.
    */
-  static Dataset<Row> chosenSides(Dataset<Row> cells) {
-    return side(cells, "exporter").union(side(cells, "importer")).distinct();
+  static Dataset<Row> chosen(Dataset<Row> monthly, List<String> priority) {
+    WindowSpec cellSide = Window.partitionBy(columns(CELL_SIDE));
+    WindowSpec sourceSide = Window.partitionBy(columns(SIDE));
+    Column inACell = col("reported_by").isin("exporter", "importer");
+    for (String key : SIDE) {
+      inACell = inACell.and(col(key).isNotNull());
+    }
+    return monthly.filter(inACell)
+        .withColumn("best_source", min(FlowViews.sourceChoice(priority)).over(cellSide)
+            .getField("s"))
+        .withColumn("is_chosen", max(col("source").equalTo(col("best_source")))
+            .over(sourceSide))
+        .filter(col("is_chosen"))
+        .drop("best_source", "is_chosen");
   }
 
-  private static Dataset<Row> side(Dataset<Row> cells, String reportedBy) {
-    Column source = col("source_" + reportedBy);
-    return cells.filter(source.isNotNull())
-        .select(col("period"), col("exporter_iso3"), col("importer_iso3"), col("hs6"),
-            lit(reportedBy).as("reported_by"), source.as("source"));
+  private static Column[] columns(String[] names) {
+    return java.util.Arrays.stream(names).map(c -> col(c)).toArray(Column[]::new);
   }
 
   /**

@@ -368,8 +368,10 @@ final class PipelineRun {
       Map<String, Callable<Long>> writes = new LinkedHashMap<>();
       tables.byName().forEach((name, rows) -> writes.put(name, () -> {
         TableSchema schema = TableSchema.load(name);
-        // Small tables: one file per month, not one per task and month.
-        return warehouse.stage(schema, schema.partitionColumns().isEmpty() ? rows
+        // One file per month, not one per task and month.
+        boolean asTheyAre = schema.partitionColumns().isEmpty()
+            || tables.inMonthPartitions().contains(name);
+        return warehouse.stage(schema, asTheyAre ? rows
             : rows.repartition(col(schema.partitionColumns().get(0))));
       }));
       written.putAll(concurrently("analytics", writes));

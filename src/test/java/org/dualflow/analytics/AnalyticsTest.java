@@ -666,8 +666,9 @@ class AnalyticsTest {
     Dataset<Row> control = Roundabout.controlFlows(spark.createDataFrame(records, tr),
         spark.createDataFrame(matches, duf), Set.of("DEU", "USA", "KAZ", "RUS"));
     Dataset<Row> controlCells = FlowViews.cells(control, SETTINGS.sourcePriority());
-    Dataset<Row> controlFob = FlowViews.fobFlows(controlCells,
-        FlowViews.cifFobFactors(controlCells, SETTINGS), SETTINGS);
+    Dataset<Row> controlFob = Roundabout.byTier(FlowViews.fobFlows(controlCells,
+        FlowViews.cifFobFactors(controlCells, SETTINGS), SETTINGS),
+        spark.createDataFrame(matches, duf));
     Map<String, Set<String>> origins = Map.of("sanctioning_coalition", Set.of("DEU", "USA"));
     Dataset<Row> reports = coverage("comtrade DEU export M 2021-03..2022-06",
         "comtrade KAZ export M 2021-03..2022-06");
@@ -913,8 +914,8 @@ class AnalyticsTest {
   }
 
   /**
-   * Records through unit_value_outliers, by id, with the sources chosen as the analytics job
-   * chooses them: flows_monthly of the same records, then its cells.
+   * Records through unit_value_outliers, by id, with the sources in the analytics job's order
+   * of preference.
    */
   private static Map<String, Row> outliers(List<Map<String, Object>> records) {
     List<Row> rows = new ArrayList<>();
@@ -924,9 +925,8 @@ class AnalyticsTest {
       rows.add(RowFactory.create(v));
     }
     Dataset<Row> flows = SparkTestSession.get().createDataFrame(rows, DUAL_USE_FLOWS);
-    Dataset<Row> cells = FlowViews.cells(FlowsMonthly.from(flows), SETTINGS.sourcePriority());
     Map<String, Row> out = new LinkedHashMap<>();
-    UnitValueOutliers.from(flows, cells, SETTINGS).collectAsList()
+    UnitValueOutliers.from(flows, SETTINGS.sourcePriority(), SETTINGS).collectAsList()
         .forEach(r -> out.put(r.getAs("record_id"), r));
     return out;
   }
