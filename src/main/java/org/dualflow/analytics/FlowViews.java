@@ -45,8 +45,9 @@ import org.dualflow.Periods;
  * between the two sides: a factor taken from the very months it judges would turn a systematic
  * post-war gap (diversion, under-declaration) into freight and report it as no gap at all.
  *
- * <p>The cells take one shuffle: the choice of source is a window over (month, exporter,
- * importer, HS6), and the cells' aggregation groups within those same partitions.
+ * <p>The cells take one shuffle, by month: the choice of source is a window over (month,
+ * exporter, importer, list version, HS6), and the cells' aggregation groups within those same
+ * partitions.
  */
 public final class FlowViews {
 
@@ -87,7 +88,10 @@ public final class FlowViews {
     // cell.
     keys[CELL.size()] = col("best_exporter");
     keys[CELL.size() + 1] = col("best_importer");
-    return flowsMonthly
+    // Shuffled by month alone, which the window and the grouping below both accept: the cells,
+    // and every table derived from them row by row or by groups that include the month, then
+    // stay one partition per month, and are written one file per month without a shuffle.
+    return flowsMonthly.repartition(col("period"))
         .withColumn("best_exporter", min(when(exporterSide, choice)).over(cell).getField("s"))
         .withColumn("best_importer", min(when(importerSide, choice)).over(cell).getField("s"))
         .filter(col("source").equalTo(when(exporterSide, col("best_exporter"))
