@@ -62,17 +62,20 @@ public final class Roundabout {
    */
   public static Dataset<Row> controlFlows(Dataset<Row> tradeRecords, Dataset<Row> dualUseFlows,
       Set<String> countries) {
-    Dataset<Row> matched = dualUseFlows.select("record_id", "list_id", "list_version")
-        .distinct();
+    Column followed = col("freq").equalTo("M").and(col("flow").isin("export", "import"))
+        .and(col("exporter_iso3").isin(countries.toArray()))
+        .and(col("importer_iso3").isin(countries.toArray()));
+    // A match row carries its record's columns: only the matches of the records followed can
+    // take a record out, and only they are shuffled into the anti-join. A record matches one
+    // entry per list version, so these keys are unique without a distinct.
+    Dataset<Row> matched = dualUseFlows.filter(followed)
+        .select("record_id", "list_id", "list_version");
     // The records are matched against each list version once and summed per chapter: joining
     // the tiers first would shuffle every record once per tier (seven times for the CHPL).
     Dataset<Row> versionChapters = chapters(dualUseFlows)
         .select("list_id", "list_version", "chapter").distinct();
     return tradeRecords
-        .filter(col("is_countable").and(col("freq").equalTo("M"))
-            .and(col("flow").isin("export", "import")).and(col("hs6").isNotNull())
-            .and(col("exporter_iso3").isin(countries.toArray()))
-            .and(col("importer_iso3").isin(countries.toArray())))
+        .filter(col("is_countable").and(col("hs6").isNotNull()).and(followed))
         .select(col("record_id"), col("period"), col("source"), col("exporter_iso3"),
             col("importer_iso3"), col("reported_by"), col("value_basis"), col("value_usd"),
             col("net_kg"), substring(col("hs6"), 1, 2).as("chapter"))

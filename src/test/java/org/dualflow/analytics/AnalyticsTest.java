@@ -628,6 +628,17 @@ class AnalyticsTest {
         "FOB", "is_countable", true, "period", Date.valueOf(month + "-01"));
   }
 
+  /**
+   * The dual_use_flows row of {@link #record}'s record {@code id} matching HS 854231 under a CHPL
+   * 2024-02 tier: a match carries its record's columns.
+   */
+  static Row match(StructType schema, String id, String month, String exporter,
+      String importer, String tier) {
+    return TestRows.row(schema, "record_id", id, "freq", "M", "flow", "export", "exporter_iso3",
+        exporter, "importer_iso3", importer, "period", Date.valueOf(month + "-01"), "list_id",
+        "chpl", "list_version", "2024-02", "tier", tier, "hs6", "854231");
+  }
+
   @Test
   void theRoundaboutComparesListedGoodsWithTheOtherGoodsOfTheirChapters() {
     // Germany exports to Kazakhstan, Kazakhstan to Russia; both report every month. Window
@@ -649,8 +660,7 @@ class AnalyticsTest {
         String id = "L" + m[0] + leg[0];
         records.add(record(tr, id, m[0], leg[0], leg[1], "854231", leg[2]));
         records.add(record(tr, "C" + m[0] + leg[0], m[0], leg[0], leg[1], "850440", leg[3]));
-        matches.add(TestRows.row(duf, "record_id", id, "list_id", "chpl", "list_version",
-            "2024-02", "tier", "1", "hs6", "854231"));
+        matches.add(match(duf, id, m[0], leg[0], leg[1], "1"));
         listed.add(flow(m[0], "comtrade", leg[0], leg[1], "exporter", "1", "854231", leg[2],
             null));
       }
@@ -659,8 +669,7 @@ class AnalyticsTest {
     // June 2022 also brings 50 of 854231 under a tier-2 entry (a deeper code): another record,
     // so tier ALL adds it, 250 in all.
     records.add(record(tr, "T2", "2022-06", "DEU", "KAZ", "854231", "50"));
-    matches.add(TestRows.row(duf, "record_id", "T2", "list_id", "chpl", "list_version",
-        "2024-02", "tier", "2", "hs6", "854231"));
+    matches.add(match(duf, "T2", "2022-06", "DEU", "KAZ", "2"));
     listed.add(flow("2022-06", "comtrade", "DEU", "KAZ", "exporter", "2", "854231", "50", null));
     var spark = SparkTestSession.get();
     Dataset<Row> control = Roundabout.controlFlows(spark.createDataFrame(records, tr),
