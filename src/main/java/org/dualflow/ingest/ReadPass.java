@@ -97,6 +97,21 @@ public final class ReadPass implements Serializable {
         || rejectedLines.value().everyLine().contains(uri);
   }
 
+  /** False for a file, or a split of one (null: the whole file), this pass has nothing from. */
+  boolean reads(String uri, FileSplits.Split split) {
+    if (!reads(uri)) {
+      return false;
+    }
+    if (mode != Mode.REJECTED || split == null
+        || rejectedLines.value().everyLine().contains(uri)) {
+      return true;
+    }
+    long[] lines = rejectedLines.value().byFile().get(uri);
+    int at = Arrays.binarySearch(lines, split.firstLine());
+    at = at >= 0 ? at : -at - 1;
+    return at < lines.length && split.holdsLine(lines[at]);
+  }
+
   /** False for a record this pass need not parse. */
   boolean parses(String uri, long line) {
     if (mode != Mode.REJECTED || rejectedLines.value().everyLine().contains(uri)) {
