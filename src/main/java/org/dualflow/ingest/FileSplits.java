@@ -183,15 +183,15 @@ public final class FileSplits {
         }
         // The bytes before a record are its split's (or earlier splits').
         view.release(offset, split, file);
-        if (reader.overLimit()) {
-          cutting = false;                // see the class comment
-        }
         if (cutting && offset >= nextCut) {
           digests.add(hex(split));
           split = sha256();
           cuts.add(new long[] {offset, reader.lineNumber()});
           nextCut = (offset / spacing + 1) * spacing;
         }
+        // This record starts where the reader's does, but where it ends may not: see the class
+        // comment.
+        cutting &= !reader.overLimit();
       }
       long size = view.position();
       view.release(size, split, file);
