@@ -178,8 +178,8 @@ public final class Ingest {
   static final long MIN_TASK_BYTES = 8L << 20;
 
   /**
-   * The files grouped into tasks, largest first. A file is never split; small files share a
-   * task, up to about a third of each core's share of the input (so that the cores finish
+   * The files grouped into tasks, largest first (splits of large files are made before, by
+   * {@link #plan}, and are tasks of their own). Small files share a task, up to about a third of each core's share of the input (so that the cores finish
    * together), at least 8 MB and at most 128 MB: a folder of a thousand small files (the
    * sheets of a workbook, a bulk download by reporter and month) becomes a few tasks, each
    * writing one file per month, not a thousand tasks each writing its own small files.
@@ -199,7 +199,7 @@ public final class Ingest {
         Math.max(MIN_TASK_BYTES, total / (3L * Math.max(1, cores))));
   }
 
-  /** As {@link #tasks}, for files and splits of files alike. */
+  /** As {@link #tasks}, for files and splits of files; a split is a task of its own. */
   static List<List<Part>> taskGroups(List<Part> parts, int cores) {
     List<Part> ordered = new ArrayList<>(parts);
     ordered.sort(Comparator.comparingLong(Part::bytes).reversed()
@@ -210,6 +210,11 @@ public final class Ingest {
     List<Part> current = new ArrayList<>();
     long bytes = 0;
     for (Part f : ordered) {
+      if (f.split() != null) {
+        // A file is split because it is larger than a task's share: each split is a task.
+        tasks.add(List.of(f));
+        continue;
+      }
       long cost = f.bytes() + OPEN_COST_BYTES;
       if (!current.isEmpty() && bytes + cost > target) {
         tasks.add(current);
