@@ -234,12 +234,12 @@ final class PipelineRun {
         spark.sparkContext().defaultParallelism());
     List<Ingest.Part> plan = Ingest.plan(spark, prepared.inputs(), prepared.formats(),
         hadoopConf, splitBytes);
-    long split = plan.stream().filter(p -> p.split() != null).map(p -> p.file().uri())
+    long splits = plan.stream().filter(p -> p.split() != null).count();
+    long files = plan.stream().filter(p -> p.split() != null).map(p -> p.file().uri())
         .distinct().count();
-    if (split > 0) {
-      LOG.info("Reading {} of {} files in splits of about {} MB: {} tasks' worth of parts in "
-          + "all ({})", split, prepared.inputs().size(), splitBytes >> 20, plan.size(),
-          watch.lap());
+    if (files > 0) {
+      LOG.info("Reading {} of {} files in {} splits (split size {} KB), cut by a pre-scan ({})",
+          files, prepared.inputs().size(), splits, (splitBytes + 1023) >> 10, watch.lap());
     }
     return plan;
   }
