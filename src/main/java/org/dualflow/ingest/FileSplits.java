@@ -111,10 +111,11 @@ public final class FileSplits {
       char delimiter, long splitBytes) throws IOException {
     BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
     in.mark(4);
-    int b0 = in.read();
-    int b1 = in.read();
+    byte[] magic = Arrays.copyOf(in.readNBytes(4), 4);
     in.reset();
-    if ((b0 == 0x1f && b1 == 0x8b) || (b0 == 'P' && b1 == 'K')) {
+    boolean gzip = magic[0] == (byte) 0x1f && magic[1] == (byte) 0x8b;
+    boolean zip = magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+    if (gzip || zip) {
       return List.of();                   // gzip (or a zip by mistake): one task, as ever
     }
     boolean auto = encoding.toLowerCase(Locale.ROOT).startsWith("auto");

@@ -23,8 +23,10 @@ import org.apache.spark.sql.types.StructType;
  *       without rejected lines are not opened.
  * </ul>
  *
- * <p>The later passes check each file's SHA-256 against the survey's: a file that changed
- * between two reads fails the run instead of making tables that disagree with the counts.
+ * <p>The later passes check each file's SHA-256 against the survey's, and every pass checks
+ * each split of a file read in splits against the pre-scan's ({@link FileSplits}): a file that
+ * changed between two reads fails the run instead of making tables that disagree with the
+ * counts.
  */
 public final class ReadPass implements Serializable {
 

@@ -302,6 +302,27 @@ class FileSplitsTest {
     assertThat(splitRuns).isGreaterThan(10);
   }
 
+  /** A split is a task of its own; small whole files still share one. */
+  @Test
+  void eachSplitIsATaskAndSmallFilesShareOne() {
+    Ingest.InputRef big = new Ingest.InputRef("comtrade", "file:/big.csv", 300L << 20);
+    List<Ingest.Part> parts = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      parts.add(new Ingest.Part(big, new FileSplits.Split(i, 3, (100L << 20) * i,
+          (100L << 20) * (i + 1), 1 + 1000L * i, i == 2 ? Long.MAX_VALUE : 1 + 1000L * (i + 1),
+          new byte[0], "UTF-8", ',', "", "")));
+    }
+    for (int i = 0; i < 4; i++) {
+      parts.add(Ingest.Part.whole(new Ingest.InputRef("comtrade", "file:/small" + i + ".csv",
+          1000)));
+    }
+    List<List<Ingest.Part>> tasks = Ingest.taskGroups(parts, 2);
+    assertThat(tasks).hasSize(4);
+    assertThat(tasks.subList(0, 3)).allSatisfy(t -> assertThat(t).hasSize(1)
+        .allSatisfy(p -> assertThat(p.split()).isNotNull()));
+    assertThat(tasks.get(3)).hasSize(4).allSatisfy(p -> assertThat(p.split()).isNull());
+  }
+
   /** Each row as "line status reason record_id value [sha256 records]". */
   private static List<String> rows(Ingest.FileRows rows) {
     List<String> out = new ArrayList<>();
