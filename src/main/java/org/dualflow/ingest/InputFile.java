@@ -164,8 +164,9 @@ public final class InputFile implements Closeable {
   /**
    * A split of a text file (see {@link FileSplits}): the file's header record, then the
    * records that start in the split, decoded in the encoding the pre-scan found. Records are
-   * read as far past the split's end as they run (a record's last line, the reader's look
-   * ahead) but stop at the next split's first line; the digest is of the split's own bytes.
+   * read as far past the split's end as the reader looks ahead, but stop at the next split's
+   * first line; the digest is of the split's own bytes (the last split's: to the end of the
+   * file).
    *
    * @param auto whether the format's encoding was auto (for messages)
    */
@@ -181,7 +182,10 @@ public final class InputFile implements Closeable {
         throw e;
       }
       Charset charset = Charset.forName(split.charset());
-      RangeDigest digesting = new RangeDigest(raw, split.bytes());
+      // The last split is hashed to the end of the file: bytes appended since the pre-scan
+      // would be read as records, and must fail the check.
+      boolean last = split.index() == split.count() - 1;
+      RangeDigest digesting = new RangeDigest(raw, last ? Long.MAX_VALUE : split.bytes());
       Reader decoded = strictReader(new BufferedInputStream(digesting, 1 << 16), charset);
       int max = CsvRecordReader.DEFAULT_MAX_RECORD_CHARS;
       char delimiter = split.delimiter();

@@ -254,6 +254,24 @@ class FileSplitsTest {
             + "reading it (SHA-256 of its split 2 of " + splits.size());
   }
 
+  /** Records appended after the pre-scan would be read by the last split: they fail it. */
+  @Test
+  void aFileThatGrewAfterThePreScanFailsItsLastSplit(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("c.csv");
+    Files.writeString(file, COMTRADE);
+    List<FileSplits.Split> splits = scan(file, "UTF-8", 100);
+    FileSplits.Split last = splits.get(splits.size() - 1);
+    Files.writeString(file, OK + "9\r\n", java.nio.file.StandardOpenOption.APPEND);
+    String uri = file.toUri().toString();
+    Ingest.FileRows rows = new Ingest.FileRows(new Ingest.InputRef("comtrade", uri,
+        COMTRADE.length()), last, new ComtradeFormat(ComtradeFormatTest.COUNTRIES),
+        InputFile.openSplit(uri, last, false, Map.of()), ReadPass.all());
+    assertThatThrownBy(() -> rows.forEachRemaining(r -> { }))
+        .isInstanceOf(InputFileException.class)
+        .hasMessageContaining("it changed while the run was reading it (SHA-256 of its split "
+            + splits.size() + " of " + splits.size());
+  }
+
   /**
    * Comtrade records, read whole and in splits of many sizes by the reading tasks' own code:
    * the same rows (ids, lines, verdicts, reasons, raw text), and the same count in the file
