@@ -179,8 +179,9 @@ public final class Ingest {
 
   /**
    * The files grouped into tasks, largest first (splits of large files are made before, by
-   * {@link #plan}, and are tasks of their own). Small files share a task, up to about a third of each core's share of the input (so that the cores finish
-   * together), at least 8 MB and at most 128 MB: a folder of a thousand small files (the
+   * {@link #plan}, and are tasks of their own). Small files share a task, up to about a third
+   * of each core's share of the input (so that the cores finish together), at least 8 MB and
+   * at most 128 MB: a folder of a thousand small files (the
    * sheets of a workbook, a bulk download by reporter and month) becomes a few tasks, each
    * writing one file per month, not a thousand tasks each writing its own small files.
    */

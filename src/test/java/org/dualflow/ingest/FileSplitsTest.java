@@ -320,6 +320,27 @@ class FileSplitsTest {
     assertThat(splitRuns).isGreaterThan(10);
   }
 
+  /** The rejected pass opens only the splits that hold a rejected line. */
+  @Test
+  void theRejectedPassReadsOnlySplitsWithRejectedLines(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("c.csv");
+    Files.writeString(file, COMTRADE);
+    String uri = file.toUri().toString();
+    List<FileSplits.Split> splits = scan(file, "UTF-8", 1);
+    // One split per record: lines 1 (the header), 2, 3, 5, 7, 8 and 9.
+    assertThat(splits).extracting(FileSplits.Split::firstLine)
+        .containsExactly(1L, 2L, 3L, 5L, 7L, 8L, 9L);
+    org.apache.spark.api.java.JavaSparkContext sc = org.apache.spark.api.java.JavaSparkContext
+        .fromSparkContext(org.dualflow.SparkTestSession.get().sparkContext());
+    ReadPass pass = ReadPass.rejected(Map.of(), sc.broadcast(new ReadPass.Lines(
+        Map.of(uri, new long[] {5, 8}), java.util.Set.of())));
+    assertThat(splits).filteredOn(s -> pass.reads(uri, s))
+        .extracting(FileSplits.Split::firstLine).containsExactly(5L, 8L);
+    ReadPass everyLine = ReadPass.rejected(Map.of(), sc.broadcast(new ReadPass.Lines(
+        Map.of(), java.util.Set.of(uri))));
+    assertThat(splits).allSatisfy(s -> assertThat(everyLine.reads(uri, s)).isTrue());
+  }
+
   /** A split is a task of its own; small whole files still share one. */
   @Test
   void eachSplitIsATaskAndSmallFilesShareOne() {
