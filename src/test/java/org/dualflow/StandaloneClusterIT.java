@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A job on a real Spark standalone cluster on loopback: a master and two workers started from
  * the Maven-resolved Spark jars, the job submitted with {@code jobs/dualflow run --master
  * spark://...}, its tables compared row by row with a local run's. The input is the
- * hand-worked one of {@link EndToEndIT} (two files, so both workers read); what the cluster
- * adds is distribution, not volume.
+ * hand-worked one of {@link EndToEndIT}: on the cluster its plain file is read in splits of 256
+ * bytes (ingest.split-size), tasks on both workers, locally whole; what the cluster adds is
+ * distribution, not volume.
  */
 @Tag("slow")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)   // both workers first, then lose one
@@ -71,7 +72,7 @@ class StandaloneClusterIT {
       gz.write(EndToEndIT.B.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
     Path local = Files.createDirectories(dir.resolve("local"));
-    Files.writeString(local.resolve("job.properties"), job());
+    Files.writeString(local.resolve("job.properties"), job("none"));
     Launcher.Result r = InProcess.run(local, "run", "job.properties");
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     localRun = WarehouseSnapshot.of(local.resolve("wh"));
@@ -93,20 +94,60 @@ class StandaloneClusterIT {
   @Order(1)
   void theJobOnTheClusterWritesTheSameTablesAsLocally() throws Exception {
     Path dir = Files.createDirectories(work.resolve("cluster"));
-    Files.writeString(dir.resolve("job.properties"), job());
+    Files.writeString(dir.resolve("job.properties"), job(SPLIT_SIZE));
+    Path events = Files.createDirectories(dir.resolve("events"));
     Launcher.Result r = Launcher.run(dir, "run", "job.properties", "--master", masterUrl,
-        "--conf", "spark.executor.memory=1g");
+        "--conf", "spark.executor.memory=1g", "--conf", "spark.eventLog.enabled=true",
+        "--conf", "spark.eventLog.dir=" + events.toUri(), "--conf",
+        "spark.eventLog.rolling.enabled=false", "--conf", "spark.eventLog.compress=false");
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     WarehouseSnapshot.assertSame(WarehouseSnapshot.of(dir.resolve("wh")), localRun);
     // The work ran on the cluster's executors, not in the driver.
     assertThat(executorLogs()).isNotEmpty();
+    // a.csv (1.4 KB) in five or six splits and b.csv.gz whole: at least six reading tasks,
+    // on both workers' executors.
+    List<String> executors = surveyTaskExecutors(events);
+    assertThat(executors).hasSizeGreaterThanOrEqualTo(6);
+    assertThat(new java.util.TreeSet<>(executors)).hasSize(2);
+  }
+
+  /**
+   * The executor of each task of the survey's read (the first stage of the first job described
+   * as the survey), from the run's Spark event log.
+   */
+  private static List<String> surveyTaskExecutors(Path events) throws IOException {
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    List<String> lines;
+    try (Stream<Path> logs = Files.list(events)) {
+      Path log = logs.filter(Files::isRegularFile).findFirst().orElseThrow();
+      lines = Files.readAllLines(log);
+    }
+    Integer readStage = null;
+    List<String> executors = new ArrayList<>();
+    for (String line : lines) {
+      com.fasterxml.jackson.databind.JsonNode e = json.readTree(line);
+      String event = e.path("Event").asText();
+      if (readStage == null && event.equals("SparkListenerJobStart")
+          && e.path("Properties").path("spark.job.description").asText()
+              .equals("ingest: read, check and de-duplicate input")) {
+        readStage = Integer.MAX_VALUE;
+        for (com.fasterxml.jackson.databind.JsonNode id : e.path("Stage IDs")) {
+          readStage = Math.min(readStage, id.asInt());
+        }
+      } else if (readStage != null && event.equals("SparkListenerTaskEnd")
+          && e.path("Stage ID").asInt() == readStage) {
+        executors.add(e.path("Task Info").path("Executor ID").asText());
+      }
+    }
+    return executors;
   }
 
   @Test
   @Order(2)
   void losingAWorkerMidRunStillGivesTheSameTables() throws Exception {
     Path dir = Files.createDirectories(work.resolve("cluster-lost-worker"));
-    Files.writeString(dir.resolve("job.properties"), job());
+    Files.writeString(dir.resolve("job.properties"), job(SPLIT_SIZE));
     Path out = dir.resolve("out.txt");
     Path err = dir.resolve("err.txt");
     Process job = Launcher.start(dir, out, err, "run", "job.properties", "--master", masterUrl,
@@ -127,9 +168,12 @@ class StandaloneClusterIT {
     WarehouseSnapshot.assertSame(WarehouseSnapshot.of(dir.resolve("wh")), localRun);
   }
 
-  private static String job() {
+  /** Splits of a.csv on the cluster: five or six of its 1.4 KB. */
+  static final String SPLIT_SIZE = "256";
+
+  private static String job(String splitSize) {
     return "input.comtrade=" + work.resolve("input") + "\nwarehouse=wh\nlists=chpl\n"
-        + EndToEndIT.NO_GATE;
+        + "ingest.split-size=" + splitSize + "\n" + EndToEndIT.NO_GATE;
   }
 
   private static List<String> executorLogs() throws IOException {

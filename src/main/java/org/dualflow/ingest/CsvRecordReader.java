@@ -33,11 +33,13 @@ public final class CsvRecordReader implements RecordReader {
   private int pos;            // start of the unread input
   private boolean eof;
 
-  private long nextLine = 1;  // physical line number at pos
+  private long nextLine;      // physical line number at pos
+  private long discarded;     // chars dropped from the front of buf: input offset of buf[0]
   private long recordLine;
   private int recordStart;
   private int recordEnd;      // exclusive, before the line terminator
   private String problem;
+  private boolean overLimit;  // the current record was cut at maxRecordChars
 
   private int fieldCount;
   private int[] starts = new int[64];
@@ -60,9 +62,18 @@ public final class CsvRecordReader implements RecordReader {
 
   /** @param delimiter the field separator: a comma, semicolon or tab; never a quote */
   public CsvRecordReader(Reader in, char delimiter, int maxRecordChars) {
+    this(in, delimiter, maxRecordChars, 1);
+  }
+
+  /**
+   * A reader whose input starts on physical line {@code firstLine} of a file: a split of it
+   * that starts where a record starts (see {@link FileSplits}).
+   */
+  CsvRecordReader(Reader in, char delimiter, int maxRecordChars, long firstLine) {
     this.in = in;
     this.delimiter = delimiter;
     this.maxRecordChars = maxRecordChars;
+    this.nextLine = firstLine;
   }
 
   /** Advances to the next record; false at the end of the input. */
@@ -87,6 +98,19 @@ public final class CsvRecordReader implements RecordReader {
   @Override
   public long lineNumber() {
     return recordLine;
+  }
+
+  /** Offset of the current record's first char in the input (chars read before it). */
+  long recordOffset() {
+    return discarded + recordStart;
+  }
+
+  /**
+   * True when the current record was given up at {@code maxRecordChars} (see
+   * {@link #problem()}): where that happens depends on how many chars the bytes decode to.
+   */
+  boolean overLimit() {
+    return overLimit;
   }
 
   /** The record as it stood in the input, without its line terminator. */
@@ -137,6 +161,7 @@ public final class CsvRecordReader implements RecordReader {
     recordStart = pos;
     recordLine = nextLine;
     problem = null;
+    overLimit = false;
     fieldCount = 0;
     long breaksInside = 0;
     int p = pos;
@@ -153,6 +178,7 @@ public final class CsvRecordReader implements RecordReader {
             return singleLine("quoted field not closed before the end of the file");
           }
           if (q - recordStart > maxRecordChars) {
+            overLimit = true;
             return singleLine("quoted field longer than " + maxRecordChars
                 + " characters (is a closing quote missing?)");
           }
@@ -188,6 +214,7 @@ public final class CsvRecordReader implements RecordReader {
         int q = p;
         while (available(q) && !isFieldEnd(buf[q])) {
           if (q - recordStart > maxRecordChars) {
+            overLimit = true;
             return singleLine("line longer than " + maxRecordChars + " characters");
           }
           q++;
@@ -259,6 +286,7 @@ public final class CsvRecordReader implements RecordReader {
   private void compact() {
     if (pos > 0 && pos >= buf.length / 2) {
       System.arraycopy(buf, pos, buf, 0, limit - pos);
+      discarded += pos;
       limit -= pos;
       pos = 0;
     }

@@ -33,9 +33,10 @@ import org.apache.spark.util.TaskCompletionListener;
  * then the run's period scope and the marking of duplicates. Nothing here knows about code
  * lists.
  *
- * <p>Each file is read whole by one task (records may span lines, and line numbers must be
- * exact), so parallelism comes from the number of files; bulk customs downloads come as one file
- * per reporter and period, which suits this.
+ * <p>A file is read by one task, or, when it is an uncompressed text file larger than the split
+ * size, by several, each a {@link FileSplits.Split} of it found by a pre-scan ({@link #plan}):
+ * records may span lines and line numbers must be exact, so splits start where records start,
+ * never at a guessed place. Small files share a task.
  */
 public final class Ingest {
 
@@ -44,6 +45,23 @@ public final class Ingest {
 
   /** An input file as listed on the driver. */
   public record InputRef(String source, String uri, long sizeBytes) implements Serializable {
+  }
+
+  /** What a task reads of a file: all of it ({@code split} null), or a split. */
+  public record Part(InputRef file, FileSplits.Split split) implements Serializable {
+
+    static Part whole(InputRef file) {
+      return new Part(file, null);
+    }
+
+    long bytes() {
+      return split == null ? file.sizeBytes() : split.bytes();
+    }
+  }
+
+  /** Every file read whole, as a run's passes read files without splits. */
+  public static List<Part> whole(List<InputRef> files) {
+    return files.stream().map(Part::whole).toList();
   }
 
   private Ingest() {
@@ -63,12 +81,94 @@ public final class Ingest {
   /** As {@link #read(SparkSession, List, Map, Map)}, emitting only the rows of {@code pass}. */
   public static Dataset<Row> read(SparkSession spark, List<InputRef> files,
       Map<String, SourceFormat> formats, Map<String, String> hadoopConf, ReadPass pass) {
-    List<List<InputRef>> tasks = tasks(files, spark.sparkContext().defaultParallelism());
+    return readParts(spark, whole(files), formats, hadoopConf, pass);
+  }
+
+  /**
+   * Reads the parts of a {@link #plan}: every pass of a run must read the same plan, so that
+   * each split is checked against the same pre-scan.
+   */
+  public static Dataset<Row> readParts(SparkSession spark, List<Part> parts,
+      Map<String, SourceFormat> formats, Map<String, String> hadoopConf, ReadPass pass) {
+    List<List<Part>> tasks = taskGroups(parts, spark.sparkContext().defaultParallelism());
     ReadFile readFile = new ReadFile(formats, hadoopConf, pass);
     JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(tasks, Math.max(1, tasks.size()))
         .flatMap(group -> new Chained(group.iterator(), readFile));
     return spark.createDataFrame(rows, pass.schema());
+  }
+
+  /**
+   * The split size when none is set: each task's share of the input as {@link #tasks} makes
+   * it (about a third of a core's share, between 8 and 128 MB), so that a single large file
+   * keeps every core busy.
+   */
+  public static long autoSplitBytes(List<InputRef> files, int cores) {
+    return targetBytes(whole(files), cores);
+  }
+
+  /**
+   * How each file is to be read: whole, or in splits when it is larger than {@code splitBytes}
+   * and may be split (a text file, not gzip, not an archive's member or a workbook's sheet, in
+   * an encoding whose quotes and line ends are single bytes, of a format without file-wide
+   * checks). The splits come from a pre-scan of each such file ({@link FileSplits#scan}), one
+   * Spark task per file: a sequential read at disk speed, hashing, with no parsing of fields.
+   *
+   * @return the parts in the order of {@code files}, a file's splits in file order
+   */
+  public static List<Part> plan(SparkSession spark, List<InputRef> files,
+      Map<String, SourceFormat> formats, Map<String, String> hadoopConf, long splitBytes) {
+    List<InputRef> large = files.stream().filter(f -> f.sizeBytes() > splitBytes
+        && !f.uri().contains(InputDiscovery.IN_ARCHIVE)
+        && !InputDiscovery.isWorkbook(f.uri()) && formats.get(f.source()).splittable())
+        .toList();
+    if (large.isEmpty()) {
+      return whole(files);
+    }
+    List<List<FileSplits.Split>> scanned = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(large, large.size())
+        .map(new PreScan(formats, hadoopConf, splitBytes))
+        .collect();
+    Map<String, List<FileSplits.Split>> splits = new java.util.HashMap<>();
+    for (int i = 0; i < large.size(); i++) {
+      splits.put(large.get(i).uri(), scanned.get(i));
+    }
+    List<Part> parts = new ArrayList<>();
+    for (InputRef f : files) {
+      List<FileSplits.Split> of = splits.getOrDefault(f.uri(), List.of());
+      if (of.isEmpty()) {
+        parts.add(Part.whole(f));
+      } else {
+        of.forEach(split -> parts.add(new Part(f, split)));
+      }
+    }
+    return parts;
+  }
+
+  /** The pre-scan of one file, in a task. */
+  static final class PreScan
+      implements org.apache.spark.api.java.function.Function<InputRef, List<FileSplits.Split>> {
+    private final Map<String, SourceFormat> formats;
+    private final Map<String, String> hadoopConf;
+    private final long splitBytes;
+
+    PreScan(Map<String, SourceFormat> formats, Map<String, String> hadoopConf,
+        long splitBytes) {
+      this.formats = formats;
+      this.hadoopConf = hadoopConf;
+      this.splitBytes = splitBytes;
+    }
+
+    @Override
+    public List<FileSplits.Split> call(InputRef file) {
+      SourceFormat format = formats.get(file.source());
+      try (java.io.InputStream raw = InputFile.openRaw(file.uri(), hadoopConf)) {
+        return new ArrayList<>(FileSplits.scan(raw, file.sizeBytes(), file.uri(),
+            format.encoding(), format.delimiter(), splitBytes));
+      } catch (IOException e) {
+        throw new InputFileException(InputFile.describe(file.uri(), e), e);
+      }
+    }
   }
 
   /** What opening a file costs, counted as bytes to read (as Spark's openCostInBytes). */
@@ -78,27 +178,45 @@ public final class Ingest {
   static final long MIN_TASK_BYTES = 8L << 20;
 
   /**
-   * The files grouped into tasks, largest first. A file is never split; small files share a
-   * task, up to about a third of each core's share of the input (so that the cores finish
-   * together), at least 8 MB and at most 128 MB: a folder of a thousand small files (the
+   * The files grouped into tasks, largest first (splits of large files are made before, by
+   * {@link #plan}, and are tasks of their own). Small files share a task, up to about a third
+   * of each core's share of the input (so that the cores finish together), at least 8 MB and
+   * at most 128 MB: a folder of a thousand small files (the
    * sheets of a workbook, a bulk download by reporter and month) becomes a few tasks, each
    * writing one file per month, not a thousand tasks each writing its own small files.
    */
   static List<List<InputRef>> tasks(List<InputRef> files, int cores) {
-    List<InputRef> ordered = new ArrayList<>(files);
-    ordered.sort(Comparator.comparingLong(InputRef::sizeBytes).reversed()
-        .thenComparing(InputRef::uri));
+    return taskGroups(whole(files), cores).stream()
+        .map(group -> group.stream().map(Part::file).toList()).toList();
+  }
+
+  /** Bytes a task should read: see {@link #tasks}. */
+  private static long targetBytes(List<Part> parts, int cores) {
     long total = 0;
-    for (InputRef f : ordered) {
-      total += f.sizeBytes() + OPEN_COST_BYTES;
+    for (Part p : parts) {
+      total += p.bytes() + OPEN_COST_BYTES;
     }
-    long target = Math.min(MAX_TASK_BYTES,
+    return Math.min(MAX_TASK_BYTES,
         Math.max(MIN_TASK_BYTES, total / (3L * Math.max(1, cores))));
-    List<List<InputRef>> tasks = new ArrayList<>();
-    List<InputRef> current = new ArrayList<>();
+  }
+
+  /** As {@link #tasks}, for files and splits of files; a split is a task of its own. */
+  static List<List<Part>> taskGroups(List<Part> parts, int cores) {
+    List<Part> ordered = new ArrayList<>(parts);
+    ordered.sort(Comparator.comparingLong(Part::bytes).reversed()
+        .thenComparing(p -> p.file().uri())
+        .thenComparingInt(p -> p.split() == null ? 0 : p.split().index()));
+    long target = targetBytes(parts, cores);
+    List<List<Part>> tasks = new ArrayList<>();
+    List<Part> current = new ArrayList<>();
     long bytes = 0;
-    for (InputRef f : ordered) {
-      long cost = f.sizeBytes() + OPEN_COST_BYTES;
+    for (Part f : ordered) {
+      if (f.split() != null) {
+        // A file is split because it is larger than a task's share: each split is a task.
+        tasks.add(List.of(f));
+        continue;
+      }
+      long cost = f.bytes() + OPEN_COST_BYTES;
       if (!current.isEmpty() && bytes + cost > target) {
         tasks.add(current);
         current = new ArrayList<>();
@@ -115,11 +233,11 @@ public final class Ingest {
 
   /** The rows of a task's files, one file after another, each opened when reached. */
   static final class Chained implements Iterator<Row> {
-    private final Iterator<InputRef> files;
+    private final Iterator<Part> files;
     private final ReadFile readFile;
     private Iterator<Row> current = java.util.Collections.emptyIterator();
 
-    Chained(Iterator<InputRef> files, ReadFile readFile) {
+    Chained(Iterator<Part> files, ReadFile readFile) {
       this.files = files;
       this.readFile = readFile;
     }
@@ -224,8 +342,11 @@ public final class Ingest {
     return header;
   }
 
-  /** Reads one file into rows: one per record, then one {@link Ingested#FILE} row. */
-  static final class ReadFile implements FlatMapFunction<InputRef, Row> {
+  /**
+   * Reads one file, or a split of one, into rows: one per record, then one
+   * {@link Ingested#FILE} row.
+   */
+  static final class ReadFile implements FlatMapFunction<Part, Row> {
     private final Map<String, SourceFormat> formats;
     private final Map<String, String> hadoopConf;
     private final ReadPass pass;
@@ -237,13 +358,18 @@ public final class Ingest {
     }
 
     @Override
-    public Iterator<Row> call(InputRef file) {
+    public Iterator<Row> call(Part part) {
+      InputRef file = part.file();
       SourceFormat format = formats.get(file.source());
-      if (!pass.reads(file.uri())) {
+      if (!pass.reads(file.uri(), part.split())) {
         return java.util.Collections.emptyIterator();
       }
-      FileRows rows = new FileRows(file, format, InputFile.open(file.uri(), format.encoding(),
-          format.delimiter(), hadoopConf), pass);
+      InputFile input = part.split() == null
+          ? InputFile.open(file.uri(), format.encoding(), format.delimiter(), hadoopConf)
+          : InputFile.openSplit(file.uri(), part.split(),
+              format.encoding().toLowerCase(java.util.Locale.ROOT).startsWith("auto"),
+              hadoopConf);
+      FileRows rows = new FileRows(file, part.split(), format, input, pass);
       // A task may end before the iterator does (a limit, a failure elsewhere, a cancelled
       // job): the file is closed with the task, not left to the garbage collector.
       TaskContext task = TaskContext.get();
@@ -254,9 +380,13 @@ public final class Ingest {
     }
   }
 
-  /** Streams a file's rows, so that memory does not grow with the file. */
+  /**
+   * Streams a file's rows, so that memory does not grow with the file. For a split, the rows
+   * of its records, and a file row with the split's record count and the file's digest.
+   */
   static final class FileRows implements Iterator<Row> {
     private final InputRef file;
+    private final FileSplits.Split split;
     private final SourceFormat format;
     private final InputFile input;
     private final ReadPass pass;
@@ -272,7 +402,13 @@ public final class Ingest {
     }
 
     FileRows(InputRef file, SourceFormat format, InputFile input, ReadPass pass) {
+      this(file, null, format, input, pass);
+    }
+
+    FileRows(InputRef file, FileSplits.Split split, SourceFormat format, InputFile input,
+        ReadPass pass) {
       this.file = file;
+      this.split = split;
       this.format = format;
       this.input = input;
       this.pass = pass;
@@ -330,7 +466,12 @@ public final class Ingest {
         String sha256 = input.finishDigest();
         done = true;
         input.close();
-        pass.checkDigest(file.uri(), sha256);
+        if (split == null) {
+          pass.checkDigest(file.uri(), sha256);
+        } else {
+          checkSplit(sha256);
+          sha256 = split.fileSha256();  // the split's bytes are the pre-scan's: so is the file
+        }
         if (tally != null) {
           queued.addAll(tally.finish(sha256, records));
           return queued.poll();
@@ -352,6 +493,20 @@ public final class Ingest {
       } catch (RuntimeException e) {
         closeQuietly();
         throw e;
+      }
+    }
+
+    /**
+     * Every pass checks a split's bytes against the pre-scan's, which found its records.
+     *
+     * @throws InputFileException when they differ
+     */
+    private void checkSplit(String sha256) {
+      if (!split.sha256().equals(sha256)) {
+        throw new InputFileException("Cannot read " + file.uri() + ": it changed while the run "
+            + "was reading it (SHA-256 of its " + split + ": " + split.sha256() + " at the first "
+            + "read, " + sha256 + " now); run again once the file is complete and no longer "
+            + "being written");
       }
     }
 

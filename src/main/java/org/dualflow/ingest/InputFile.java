@@ -42,7 +42,9 @@ public final class InputFile implements Closeable {
 
   private final String uri;
   private final InputStream raw;
-  private final DigestInputStream digesting;
+  /** What the digest is computed from: to the end of the file, or to the end of a split. */
+  private final InputStream digesting;
+  private final MessageDigest digest;
   private final RecordReader records;
   /** The encoding, or null while auto still waits for a byte that is not ASCII. */
   private final Charset charset;
@@ -53,9 +55,16 @@ public final class InputFile implements Closeable {
   private InputFile(String uri, InputStream raw, DigestInputStream digesting,
       RecordReader records, Charset charset, LateCharsetReader late, boolean auto,
       boolean gzip) {
+    this(uri, raw, digesting, digesting.getMessageDigest(), records, charset, late, auto, gzip);
+  }
+
+  private InputFile(String uri, InputStream raw, InputStream digesting, MessageDigest digest,
+      RecordReader records, Charset charset, LateCharsetReader late, boolean auto,
+      boolean gzip) {
     this.uri = uri;
     this.raw = raw;
     this.digesting = digesting;
+    this.digest = digest;
     this.records = records;
     this.charset = charset;
     this.late = late;
@@ -141,6 +150,180 @@ public final class InputFile implements Closeable {
       throw new IllegalStateException("SHA-256 is not available in this JVM", e);
     } catch (IOException e) {
       throw new InputFileException(describe(uri, e), e);
+    }
+  }
+
+  /** A plain file's bytes as stored (a file in an archive or a workbook is never split). */
+  static InputStream openRaw(String uri, Map<String, String> hadoopConf) throws IOException {
+    Configuration conf = new Configuration(false);
+    hadoopConf.forEach(conf::set);
+    Path path = new Path(uri);
+    return path.getFileSystem(conf).open(path);
+  }
+
+  /**
+   * A split of a text file (see {@link FileSplits}): the file's header record, then the
+   * records that start in the split, decoded in the encoding the pre-scan found. Records are
+   * read as far past the split's end as the reader looks ahead, but stop at the next split's
+   * first line; the digest is of the split's own bytes (the last split's: to the end of the
+   * file).
+   *
+   * @param auto whether the format's encoding was auto (for messages)
+   */
+  public static InputFile openSplit(String uri, FileSplits.Split split, boolean auto,
+      Map<String, String> hadoopConf) {
+    try {
+      org.apache.hadoop.fs.FSDataInputStream raw =
+          (org.apache.hadoop.fs.FSDataInputStream) openRaw(uri, hadoopConf);
+      try {
+        raw.seek(split.start());
+      } catch (IOException e) {
+        raw.close();
+        throw e;
+      }
+      Charset charset = Charset.forName(split.charset());
+      // The last split is hashed to the end of the file: bytes appended since the pre-scan
+      // would be read as records, and must fail the check.
+      boolean last = split.index() == split.count() - 1;
+      RangeDigest digesting = new RangeDigest(raw, last ? Long.MAX_VALUE : split.bytes());
+      Reader decoded = strictReader(new BufferedInputStream(digesting, 1 << 16), charset);
+      int max = CsvRecordReader.DEFAULT_MAX_RECORD_CHARS;
+      char delimiter = split.delimiter();
+      CsvRecordReader header = split.start() == 0 ? null : new CsvRecordReader(withoutBom(
+          strictReader(new java.io.ByteArrayInputStream(split.header()), charset)), delimiter,
+          max);
+      CsvRecordReader body = new CsvRecordReader(split.start() == 0 ? withoutBom(decoded)
+          : decoded, delimiter, max, split.firstLine());
+      return new InputFile(uri, raw, digesting, digesting.digest,
+          new SplitRecords(header, body, split.endLine()), charset, null, auto, false);
+    } catch (IOException e) {
+      throw new InputFileException(describe(uri, e), e);
+    }
+  }
+
+  /** The text without a byte-order mark at its start. */
+  private static Reader withoutBom(Reader decoded) throws IOException {
+    PushbackReader bomless = new PushbackReader(decoded, 1);
+    int first = bomless.read();
+    if (first >= 0 && first != '\uFEFF') {
+      bomless.unread(first);
+    }
+    return bomless;
+  }
+
+  /** Hashes the first {@code limit} bytes that pass, the split's; passes the rest as they are. */
+  private static final class RangeDigest extends java.io.FilterInputStream {
+    private final MessageDigest digest = FileSplits.sha256();
+    private long left;
+
+    RangeDigest(InputStream in, long limit) {
+      super(in);
+      this.left = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0 && left > 0) {
+        digest.update((byte) b);
+        left--;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0 && left > 0) {
+        int mine = (int) Math.min(n, left);
+        digest.update(b, off, mine);
+        left -= mine;
+      }
+      return n;
+    }
+
+    /** Reads on to the end of the split (a file cut short ends sooner, and fails the check). */
+    void drain() throws IOException {
+      byte[] skip = new byte[1 << 16];
+      while (left > 0 && read(skip, 0, (int) Math.min(skip.length, left)) >= 0) {
+        // draining
+      }
+    }
+  }
+
+  /**
+   * A split's records: the file's header record first (for a split after the first, parsed
+   * from the header bytes the pre-scan kept), then the split's own, up to the first record
+   * on the next split's first line.
+   */
+  static final class SplitRecords implements RecordReader {
+    private final CsvRecordReader header;
+    private final CsvRecordReader body;
+    private final long endLine;
+    private CsvRecordReader current;
+    private boolean headerRead;
+    private boolean done;
+
+    SplitRecords(CsvRecordReader header, CsvRecordReader body, long endLine) {
+      this.header = header;
+      this.body = body;
+      this.endLine = endLine;
+      this.current = header != null ? header : body;
+    }
+
+    @Override
+    public boolean next() throws IOException {
+      if (done) {
+        return false;
+      }
+      if (header != null && !headerRead) {
+        headerRead = true;
+        return header.next();
+      }
+      current = body;
+      done = !body.next() || body.lineNumber() >= endLine;
+      return !done;
+    }
+
+    @Override
+    public long lineNumber() {
+      return current.lineNumber();
+    }
+
+    @Override
+    public String rawText() {
+      return current.rawText();
+    }
+
+    @Override
+    public String problem() {
+      return current.problem();
+    }
+
+    @Override
+    public int fieldCount() {
+      return current.fieldCount();
+    }
+
+    @Override
+    public String field(int i) {
+      return current.field(i);
+    }
+
+    @Override
+    public char delimiter() {
+      return body.delimiter();
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        body.close();
+      } finally {
+        if (header != null) {
+          header.close();
+        }
+      }
     }
   }
 
@@ -283,7 +466,7 @@ public final class InputFile implements Closeable {
    * The encoding named, or for auto the one the first 256 KB show; null when auto cannot tell
    * yet because those bytes are all ASCII (valid in UTF-8 and in every fallback alike).
    */
-  private static Charset charset(String uri, String encoding, InputStream content)
+  static Charset charset(String uri, String encoding, InputStream content)
       throws IOException {
     boolean auto = encoding.toLowerCase(java.util.Locale.ROOT).startsWith("auto");
     if (!auto) {
@@ -300,7 +483,7 @@ public final class InputFile implements Closeable {
   }
 
   /** Auto's fallback: GB18030, or what {@code auto:<charset>} names. */
-  private static Charset fallback(String uri, String encoding) {
+  static Charset fallback(String uri, String encoding) {
     return named(uri, encoding, encoding.contains(":")
         ? encoding.substring(encoding.indexOf(':') + 1).trim() : "GB18030");
   }
@@ -449,11 +632,15 @@ public final class InputFile implements Closeable {
    * cover the whole file, and returns the SHA-256 in hex.
    */
   public String finishDigest() throws IOException {
-    byte[] skip = new byte[1 << 16];
-    while (digesting.read(skip) >= 0) {
-      // draining
+    if (digesting instanceof RangeDigest range) {
+      range.drain();
+    } else {
+      byte[] skip = new byte[1 << 16];
+      while (digesting.read(skip) >= 0) {
+        // draining
+      }
     }
-    return HexFormat.of().formatHex(digesting.getMessageDigest().digest());
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   @Override

@@ -314,6 +314,12 @@ public final class MappedFormat implements SourceFormat {
     return mapping.delimiter;
   }
 
+  /** A layout with total rows refuses a file that has totals and single values anywhere in it. */
+  @Override
+  public boolean splittable() {
+    return mapping.totals.isEmpty();
+  }
+
   @Override
   public RecordParser parserFor(List<String> header, String file) {
     Map<String, Integer> byHeader = new HashMap<>();

@@ -23,8 +23,10 @@ import org.apache.spark.sql.types.StructType;
  *       without rejected lines are not opened.
  * </ul>
  *
- * <p>The later passes check each file's SHA-256 against the survey's: a file that changed
- * between two reads fails the run instead of making tables that disagree with the counts.
+ * <p>The later passes check each file's SHA-256 against the survey's, and every pass checks
+ * each split of a file read in splits against the pre-scan's ({@link FileSplits}): a file that
+ * changed between two reads fails the run instead of making tables that disagree with the
+ * counts.
  */
 public final class ReadPass implements Serializable {
 
@@ -95,6 +97,21 @@ public final class ReadPass implements Serializable {
   boolean reads(String uri) {
     return mode != Mode.REJECTED || rejectedLines.value().byFile().containsKey(uri)
         || rejectedLines.value().everyLine().contains(uri);
+  }
+
+  /** False for a file, or a split of one (null: the whole file), this pass has nothing from. */
+  boolean reads(String uri, FileSplits.Split split) {
+    if (!reads(uri)) {
+      return false;
+    }
+    if (mode != Mode.REJECTED || split == null
+        || rejectedLines.value().everyLine().contains(uri)) {
+      return true;
+    }
+    long[] lines = rejectedLines.value().byFile().get(uri);
+    int at = Arrays.binarySearch(lines, split.firstLine());
+    at = at >= 0 ? at : -at - 1;
+    return at < lines.length && split.holdsLine(lines[at]);
   }
 
   /** False for a record this pass need not parse. */

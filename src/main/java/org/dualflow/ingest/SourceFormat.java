@@ -26,6 +26,14 @@ public interface SourceFormat extends Serializable {
   }
 
   /**
+   * False when reading a file checks something across all its records (so that several tasks
+   * each reading a part of it could not): such files are read whole by one task.
+   */
+  default boolean splittable() {
+    return true;
+  }
+
+  /**
    * A parser for a file with this header.
    *
    * @throws InputFileException when the header lacks required columns

@@ -42,7 +42,8 @@ import org.apache.spark.sql.types.StructType;
  * <p>Row kinds ({@code kind}): {@link #KEY} per accepted record, {@link #REJECTED_LINE} per
  * rejected record (its line, for the pass that writes {@code rejected_records}), {@link #TALLY}
  * per (file, status, reason, month, countable) and one {@link #FILE} per file with its digest
- * and record count. A record's location is {@code file << 40 | line}, {@code file} being the
+ * and record count; a file read in splits has these per split, added up in {@link Files}
+ * (examples: the first line of its kind wins). A record's location is {@code file << 40 | line}, {@code file} being the
  * file's position in path order, so the smallest location is the first in path order.
  */
 public final class Survey {
@@ -311,8 +312,9 @@ public final class Survey {
       for (Row r : rows) {
         int file = r.<Integer>getAs("file");
         if (r.<Integer>getAs("kind") == FILE) {
+          // A file read in splits has a file row per split: the same digest, its own count.
           sha.put(file, r.getAs("sha256"));
-          records.put(file, r.<Long>getAs("n"));
+          records.merge(file, r.<Long>getAs("n"), Long::sum);
         } else {
           tallies.computeIfAbsent(file, f -> new ArrayList<>()).add(Tally.of(r));
         }

@@ -36,6 +36,43 @@ public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, 
    */
   public static final String REPORT_BESIDE = "<warehouse>-report";
 
+  /**
+   * The split size of {@code ingest.split-size} in bytes: null for auto, {@link Long#MAX_VALUE}
+   * for none.
+   */
+  public Long splitBytes() {
+    return splitBytes(settings.get(JobKey.INGEST_SPLIT_SIZE.key()));
+  }
+
+  private static final java.util.regex.Pattern SIZE = java.util.regex.Pattern.compile(
+      "(\\d{1,15})\\s*([kmg]?)b?", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+  /**
+   * @param text auto, none, or bytes with an optional k, m or g (binary multiples)
+   * @throws IllegalArgumentException saying what is allowed
+   */
+  static Long splitBytes(String text) {
+    if (text.equals("auto")) {
+      return null;
+    }
+    if (text.equals("none")) {
+      return Long.MAX_VALUE;
+    }
+    java.util.regex.Matcher m = SIZE.matcher(text.trim());
+    long bytes = m.matches() ? Long.parseLong(m.group(1)) << switch (
+        m.group(2).toLowerCase(java.util.Locale.ROOT)) {
+          case "k" -> 10;
+          case "m" -> 20;
+          case "g" -> 30;
+          default -> 0;
+        } : 0;
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("'" + text + "' is not a size; use auto, none or a "
+          + "size like 64m or 1g");
+    }
+    return bytes;
+  }
+
   /** Where a key was set: the job file, or "--set key" on the command line. */
   public String origin(JobKey key) {
     return origins.get(key.key());
@@ -165,6 +202,12 @@ public record JobConfig(Path jobFile, Map<String, String> settings, Map<String, 
       throw new ConfigException("Missing input in " + origin + ": set input.comtrade, "
           + "input.gacc, input.declarations or input.comext, e.g. "
           + "input.comtrade=../sample-data/comtrade");
+    }
+    try {
+      splitBytes(settings.get(JobKey.INGEST_SPLIT_SIZE.key()));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("Invalid ingest.split-size in " + where.apply(
+          JobKey.INGEST_SPLIT_SIZE) + ": " + e.getMessage());
     }
     Double maxRejectRatio = ratio(settings, JobKey.QUALITY_MAX_REJECT_RATIO, where);
     Double warnRejectRatio = ratio(settings, JobKey.QUALITY_WARN_REJECT_RATIO, where);

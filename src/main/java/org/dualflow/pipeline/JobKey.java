@@ -55,6 +55,10 @@ public enum JobKey {
       "true: after publishing, write the HTML report of the warehouse to report.dir/index.html"),
   REPORT_DIR("report.dir", JobConfig.REPORT_BESIDE, true,
       "Folder the report is written to (created if missing; not inside the warehouse)"),
+  INGEST_SPLIT_SIZE("ingest.split-size", "auto", false,
+      "Size of the splits an uncompressed text file larger than it is read in, one task each: "
+          + "auto (each task's share of the input, 8-128 MB), a size like 64m or 1g, or none "
+          + "(one task per file)"),
   QUALITY_MAX_REJECT_RATIO("quality.max-reject-ratio", "0.1", false,
       "Largest share (0-1) of a file's records that may be rejected (duplicates and aggregate "
           + "areas not counted); above it the run fails with exit code 3 and publishes "

@@ -79,6 +79,8 @@ final class PipelineRun {
   private List<FileStats> counted = List.of();
   /** The warehouse's lock, held for the run: checked before the commit point. */
   private WarehouseLock lock;
+  /** How each input is read (whole, or in splits): the same for every pass. */
+  private List<Ingest.Part> parts;
   /** What the run cached: released however the run ends. */
   private final List<Dataset<Row>> cached = new ArrayList<>();
 
@@ -190,9 +192,10 @@ final class PipelineRun {
    * duplicates until the run ends.
    */
   private Surveyed survey() {
+    parts = plan();
     spark.sparkContext().setJobDescription("ingest: read, check and de-duplicate input");
     List<String> files = prepared.inputs().stream().map(Ingest.InputRef::uri).sorted().toList();
-    Dataset<Row> rows = Ingest.read(spark, prepared.inputs(), prepared.formats(), hadoopConf,
+    Dataset<Row> rows = Ingest.readParts(spark, parts, prepared.formats(), hadoopConf,
         ReadPass.survey(files)).persist(StorageLevel.MEMORY_AND_DISK());
     cached.add(rows);
     List<Row> tallies = Survey.tallies(rows);
@@ -223,14 +226,31 @@ final class PipelineRun {
     return new Surveyed(rows, files, runMonths, duplicates, months);
   }
 
+  /** Large files in splits (ingest.split-size), found by a pre-scan of each; the rest whole. */
+  private List<Ingest.Part> plan() {
+    spark.sparkContext().setJobDescription("ingest: find where large files can be split");
+    Long configured = config.splitBytes();
+    long splitBytes = configured != null ? configured : Ingest.autoSplitBytes(prepared.inputs(),
+        spark.sparkContext().defaultParallelism());
+    List<Ingest.Part> plan = Ingest.plan(spark, prepared.inputs(), prepared.formats(),
+        hadoopConf, splitBytes);
+    long splits = plan.stream().filter(p -> p.split() != null).count();
+    long files = plan.stream().filter(p -> p.split() != null).map(p -> p.file().uri())
+        .distinct().count();
+    if (files > 0) {
+      LOG.info("Reading {} of {} files in {} splits (split size {} KB), cut by a pre-scan ({})",
+          files, prepared.inputs().size(), splits, (splitBytes + 1023) >> 10, watch.lap());
+    }
+    return plan;
+  }
+
   private long total(java.util.function.ToLongFunction<FileStats> count) {
     return counted.stream().mapToLong(count).sum();
   }
 
   /** The input read again with {@code pass}, marked as the survey marked it. */
   private Dataset<Row> readAgain(Surveyed surveyed, ReadPass pass) {
-    Dataset<Row> read = Ingest.read(spark, prepared.inputs(), prepared.formats(), hadoopConf,
-        pass);
+    Dataset<Row> read = Ingest.readParts(spark, parts, prepared.formats(), hadoopConf, pass);
     return Ingest.markDuplicates(Ingest.withPeriodScope(read, surveyed.runMonths()),
         surveyed.duplicates());
   }
