@@ -101,10 +101,7 @@ class FileSplitsPropertiesTest {
     Path file = Files.createTempFile("damaged", ".csv");
     try {
       Files.write(file, bytes);
-      SourceFormat format = source.equals("comtrade")
-          ? new ComtradeFormat(ComtradeFormatTest.COUNTRIES)
-          : MappedFormatTest.format(source, source.equals("gacc")
-              ? Map.of("period", "2024-03") : Map.of());
+      SourceFormat format = ReaderPropertiesTest.formatOf(source);
       String uri = file.toUri().toString();
       Ingest.InputRef ref = new Ingest.InputRef(source, uri, bytes.length);
       List<String> whole;

@@ -94,6 +94,13 @@ class ReaderPropertiesTest {
     return out;
   }
 
+  /** The format {@link #FILES} holds a file of, for {@code source}. */
+  static SourceFormat formatOf(String source) {
+    return source.equals("comtrade") ? new ComtradeFormat(ComtradeFormatTest.COUNTRIES)
+        : MappedFormatTest.format(source, source.equals("gacc")
+            ? Map.of("period", "2024-03") : Map.of());
+  }
+
   @Property(tries = 1000)
   void aDamagedFileIsRefusedWholeOrEveryRecordIsAccountedFor(
       @ForAll("sources") String source,
@@ -102,10 +109,7 @@ class ReaderPropertiesTest {
     Path file = Files.createTempFile("damaged", ".csv");
     try {
       Files.write(file, bytes);
-      SourceFormat format = source.equals("comtrade")
-          ? new ComtradeFormat(ComtradeFormatTest.COUNTRIES)
-          : MappedFormatTest.format(source, source.equals("gacc")
-              ? Map.of("period", "2024-03") : Map.of());
+      SourceFormat format = formatOf(source);
       String uri = "file:" + file;
       FileInspection f;
       try {
