@@ -48,7 +48,7 @@ public final class AnalyticsJob {
       Dataset<Row> tradeRecords, org.dualflow.reference.ReferenceData reference,
       AnalyticsSettings settings) {
     Dataset<Row> coverage = Coverage.from(tradeRecords).cache();
-    // The cells feed the FOB flows and the unit values: one shuffle of flows_monthly, kept.
+    // The cells feed the factors and the FOB flows: one shuffle of flows_monthly, kept.
     Dataset<Row> cells = FlowViews.cells(flowsMonthly, settings.sourcePriority()).cache();
     // Small, and used by the listed and the roundabout's control flows alike: kept.
     Dataset<Row> factors = Coverage.local(FlowViews.cifFobFactors(cells, settings));
