@@ -174,6 +174,28 @@ class ComtradeLayoutsTest {
   }
 
   @Test
+  void theBulkAndPortalFilesReadInSplitsGiveTheSameTotals() throws IOException {
+    // As a run reads a file larger than ingest.split-size: cut where records start, each split
+    // read on its own. The totals are the hand-worked ones of the whole-file tests above.
+    ComtradeFormat format = new ComtradeFormat(ComtradeFormatTest.COUNTRIES);
+    Path bulk = FIXTURES.resolve("COMTRADE-FINAL-CM156202301H6[2024-01-15].txt");
+    for (long size : new long[] {1, 97, 400}) {
+      List<Row> rows = MappedFormatTest.readSplits(bulk, format, size).stream()
+          .filter(r -> !"file".equals(r.getAs("row_status"))).toList();
+      assertThat(rows).extracting(r -> r.<String>getAs("row_status")).containsOnly("accepted");
+      assertThat(countable(rows, "CHN", "RUS")).as("bulk, %d", size)
+          .isEqualByComparingTo("1250000.00");
+      assertThat(countable(rows, "RUS", "CHN")).as("bulk, %d", size)
+          .isEqualByComparingTo("1234.00");
+      assertThat(rows).extracting(r -> r.<Long>getAs("source_line"))
+          .isEqualTo(records(bulk).stream().map(r -> r.<Long>getAs("source_line")).toList());
+      // The portal file: windows-1252 decided by the pre-scan, CRLF, a comma after each line.
+      assertPortalTotals(MappedFormatTest.readSplits(PORTAL, format, size).stream()
+          .filter(r -> !"file".equals(r.getAs("row_status"))).toList(), "portal, " + size);
+    }
+  }
+
+  @Test
   void theDescriptionsAreNotNeededForTheNumbers() throws IOException {
     // The text a UTF-8 misreading leaves (TÃ¼rkiye) and no reporterDesc at all: same totals,
     // since codes, not descriptions, make every number.

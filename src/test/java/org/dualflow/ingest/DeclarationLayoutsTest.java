@@ -48,4 +48,20 @@ class DeclarationLayoutsTest {
         .isEqualTo("10702070/04.10.2023 0:00:00/0012345/1");
     assertThat(rows.get(2).<BigDecimal>getAs("value_orig")).isEqualByComparingTo("118488.51");
   }
+
+  @Test
+  void theExtractReadInSplitsGivesTheSameValues() throws IOException {
+    // As a run reads a file larger than ingest.split-size: windows-1251 bytes, cut where
+    // records start. The same three records and total as read whole above.
+    for (long size : new long[] {1, 150, 300}) {
+      List<Row> rows = MappedFormatTest.readSplits(FIXTURE, MappedFormatTest.format(
+              "declarations", Map.of()), size).stream()
+          .filter(r -> !"file".equals(r.getAs("row_status"))).toList();
+      assertThat(rows).extracting(r -> r.<String>getAs("row_status")).as("split size %d", size)
+          .containsExactly("accepted", "accepted", "accepted");
+      assertThat(rows.stream().map(r -> r.<BigDecimal>getAs("value_usd"))
+          .reduce(BigDecimal.ZERO, BigDecimal::add)).isEqualByComparingTo("1410522.89");
+      assertThat(rows.get(0).<String>getAs("consignee")).isEqualTo("ООО \"ТЕХНОСНАБ\"");
+    }
+  }
 }

@@ -49,6 +49,38 @@ class MappedFormatTest {
     return readUri("file:" + file.toAbsolutePath(), Files.size(file), format);
   }
 
+  /**
+   * Reads a file as a run reads a large one: cut by the pre-scan into splits of about
+   * {@code splitBytes} (at least two), each read on its own, their rows in file order.
+   */
+  static List<Row> readSplits(Path file, SourceFormat format, long splitBytes)
+      throws IOException {
+    String uri = "file:" + file.toAbsolutePath();
+    Ingest.InputRef ref = new Ingest.InputRef(format.name(), uri, Files.size(file));
+    List<FileSplits.Split> splits;
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      splits = FileSplits.scan(in, Files.size(file), uri, format.encoding(), format.delimiter(),
+          splitBytes);
+    }
+    org.assertj.core.api.Assertions.assertThat(splits).as("splits of %d bytes", splitBytes)
+        .hasSizeGreaterThan(1);
+    boolean auto = format.encoding().toLowerCase(java.util.Locale.ROOT).startsWith("auto");
+    List<Row> rows = new ArrayList<>();
+    for (FileSplits.Split split : splits) {
+      var it = new Ingest.FileRows(ref, split, format,
+          InputFile.openSplit(uri, split, auto, Map.of()), ReadPass.all());
+      while (it.hasNext()) {
+        Row r = it.next();
+        Object[] values = new Object[r.size()];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = r.get(i);
+        }
+        rows.add(new GenericRowWithSchema(values, Ingested.SCHEMA));
+      }
+    }
+    return rows;
+  }
+
   /** Reads a file named as input discovery names it (a file in an archive too). */
   static List<Row> readUri(String uri, long size, SourceFormat format) throws IOException {
     Ingest.InputRef ref = new Ingest.InputRef(format.name(), uri, size);
