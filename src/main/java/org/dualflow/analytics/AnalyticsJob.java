@@ -82,10 +82,11 @@ public final class AnalyticsJob {
     Set<String> roundaboutCountries = new java.util.TreeSet<>(hubs);
     origins.values().forEach(roundaboutCountries::addAll);
     roundaboutCountries.add(DESTINATION);
+    Dataset<Row> chapters = Roundabout.chapters(dualUseFlows);
     Dataset<Row> controlFob = FlowViews.fobFlows(FlowViews.cells(Roundabout.controlFlows(
-            tradeRecords, dualUseFlows, roundaboutCountries), settings.sourcePriority()),
-        factors, settings).cache();   // the control values and their chapters
-    out.put("roundabout", Roundabout.from(fob, Roundabout.byTier(controlFob, dualUseFlows),
+            tradeRecords, dualUseFlows, chapters, roundaboutCountries),
+        settings.sourcePriority()), factors, settings).cache();   // the control values
+    out.put("roundabout", Roundabout.from(fob, Roundabout.byTier(controlFob, chapters),
         hubs, origins, DESTINATION, settings, hubSeries));
     out.put("unit_value_outliers", UnitValueOutliers.from(dualUseFlows,
         settings.sourcePriority(), settings));

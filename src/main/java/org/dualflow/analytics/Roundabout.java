@@ -61,7 +61,7 @@ public final class Roundabout {
    * their FOB values are found (before, each row went through the cells once per tier).
    */
   public static Dataset<Row> controlFlows(Dataset<Row> tradeRecords, Dataset<Row> dualUseFlows,
-      Set<String> countries) {
+      Dataset<Row> chapters, Set<String> countries) {
     Column followed = col("freq").equalTo("M").and(col("flow").isin("export", "import"))
         .and(col("exporter_iso3").isin(countries.toArray()))
         .and(col("importer_iso3").isin(countries.toArray()));
@@ -72,8 +72,8 @@ public final class Roundabout {
         .select("record_id", "list_id", "list_version");
     // The records are matched against each list version once and summed per chapter: joining
     // the tiers first would shuffle every record once per tier (seven times for the CHPL).
-    Dataset<Row> versionChapters = chapters(dualUseFlows)
-        .select("list_id", "list_version", "chapter").distinct();
+    Dataset<Row> versionChapters = chapters.select("list_id", "list_version", "chapter")
+        .distinct();
     return tradeRecords
         .filter(col("is_countable").and(col("hs6").isNotNull()).and(followed))
         .select(col("record_id"), col("period"), col("source"), col("exporter_iso3"),
@@ -96,21 +96,25 @@ public final class Roundabout {
    * The FOB flows of {@link #controlFlows} once per tier whose chapters hold them, and once as
    * tier {@code ALL}.
    */
-  public static Dataset<Row> byTier(Dataset<Row> controlFob, Dataset<Row> dualUseFlows) {
+  public static Dataset<Row> byTier(Dataset<Row> controlFob, Dataset<Row> chapters) {
     return controlFob.drop("tier")
         .withColumn("chapter", substring(col("hs6"), 1, 2))
-        .join(broadcast(chapters(dualUseFlows)), new String[] {"list_id", "list_version",
+        .join(broadcast(chapters), new String[] {"list_id", "list_version",
             "chapter"})
         .drop("chapter");
   }
 
-  /** The chapters each tier of each list version matched records in, and all tiers' as ALL. */
-  private static Dataset<Row> chapters(Dataset<Row> dualUseFlows) {
+  /**
+   * The chapters each tier of each list version matched records in, and all tiers' as ALL: a
+   * few hundred rows, brought to the driver once for {@link #controlFlows} and {@link #byTier}.
+   */
+  public static Dataset<Row> chapters(Dataset<Row> dualUseFlows) {
     Dataset<Row> listChapters = dualUseFlows
         .select(col("list_id"), col("list_version"), col("tier"),
             substring(col("hs6"), 1, 2).as("chapter"))
         .distinct();
-    return listChapters.unionByName(listChapters.withColumn("tier", lit("ALL"))).distinct();
+    return Coverage.local(listChapters.unionByName(listChapters.withColumn("tier", lit("ALL")))
+        .distinct());
   }
 
   /**

@@ -672,12 +672,13 @@ class AnalyticsTest {
     matches.add(match(duf, "T2", "2022-06", "DEU", "KAZ", "2"));
     listed.add(flow("2022-06", "comtrade", "DEU", "KAZ", "exporter", "2", "854231", "50", null));
     var spark = SparkTestSession.get();
-    Dataset<Row> control = Roundabout.controlFlows(spark.createDataFrame(records, tr),
-        spark.createDataFrame(matches, duf), Set.of("DEU", "USA", "KAZ", "RUS"));
+    Dataset<Row> matched = spark.createDataFrame(matches, duf);
+    Dataset<Row> chapters = Roundabout.chapters(matched);
+    Dataset<Row> control = Roundabout.controlFlows(spark.createDataFrame(records, tr), matched,
+        chapters, Set.of("DEU", "USA", "KAZ", "RUS"));
     Dataset<Row> controlCells = FlowViews.cells(control, SETTINGS.sourcePriority());
     Dataset<Row> controlFob = Roundabout.byTier(FlowViews.fobFlows(controlCells,
-        FlowViews.cifFobFactors(controlCells, SETTINGS), SETTINGS),
-        spark.createDataFrame(matches, duf));
+        FlowViews.cifFobFactors(controlCells, SETTINGS), SETTINGS), chapters);
     Map<String, Set<String>> origins = Map.of("sanctioning_coalition", Set.of("DEU", "USA"));
     Dataset<Row> reports = coverage("comtrade DEU export M 2021-03..2022-06",
         "comtrade KAZ export M 2021-03..2022-06");
