@@ -2,13 +2,12 @@ package org.dualflow.analytics;
 
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log10;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.median;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.pow;
@@ -105,7 +104,7 @@ public final class UnitValueOutliers {
     Column hasWeight = col("net_kg").gt(0);
     Column hasUnits = col("qty").gt(0).and(col("qty_unit").isNotNull())
         .and(not(lower(trim(col("qty_unit"))).isin((Object[]) KILOGRAM_UNITS)));
-    // Every window below, the distinct, and the table's files group by keys that include the
+    // Every window below and the table's files group by keys that include the
     // month: one shuffle by month serves them all (each then sorts within its partitions), and
     // the write finds the rows already one partition per month. Before, the sources were chosen
     // by a join with the cells, and each step shuffled the wide records again: five shuffles.
@@ -115,8 +114,7 @@ public final class UnitValueOutliers {
     Dataset<Row> records = chosen(monthly, priority)
         .filter(col("value_usd").gt(0).and(hasWeight.or(hasUnits)))
         .select("record_id", "source", "source_file", "source_line", "period", "exporter_iso3",
-            "importer_iso3", "reported_by", "hs6", "value_usd", "net_kg", "qty", "qty_unit")
-        .distinct();                        // one row per record, whatever lists it matched
+            "importer_iso3", "reported_by", "hs6", "value_usd", "net_kg", "qty", "qty_unit");
     // Per unit first: its groups are the per-kilogram groups split by unit, so the records
     // sorted for it are already sorted for the per-kilogram groups, and, the month first, for
     // the write of the month's file: one sort for all three.
@@ -128,13 +126,19 @@ public final class UnitValueOutliers {
 
   /**
    * The monthly records from a source {@link FlowViews#cells} chooses for their side of the
-   * flow: the preferred source among those that reported that side of the cell (month,
-   * exporter, importer, list version, HS6), in at least one list version the source has
-   * records of there. A record outside every cell (a key null) is not chosen.
+   * flow, once each: the preferred source among those that reported that side of the cell
+   * (month, exporter, importer, list version, HS6), in at least one list version the source
+   * has records of there. A record outside every cell (a key null) is not chosen.
+   *
+   * <p>A record has a row per list version it matched, all in one partition of the window
+   * over its source's side, so that window also keeps the first row of each record (ordered
+   * by record, its rows are adjacent). Before, a {@code distinct} over the thirteen columns
+   * kept one, in two hash aggregations of the wide rows.
    */
   static Dataset<Row> chosen(Dataset<Row> monthly, List<String> priority) {
     WindowSpec cellSide = Window.partitionBy(columns(CELL_SIDE));
-    WindowSpec sourceSide = Window.partitionBy(columns(SIDE));
+    WindowSpec sourceSide = Window.partitionBy(columns(SIDE))
+        .orderBy("record_id", "list_id", "list_version");
     Column inACell = col("reported_by").isin("exporter", "importer");
     for (String key : SIDE) {
       inACell = inACell.and(col(key).isNotNull());
@@ -143,9 +147,11 @@ public final class UnitValueOutliers {
         .withColumn("best_source", min(FlowViews.sourceChoice(priority)).over(cellSide)
             .getField("s"))
         .withColumn("is_chosen", max(col("source").equalTo(col("best_source")))
-            .over(sourceSide))
-        .filter(col("is_chosen"))
-        .drop("best_source", "is_chosen");
+            .over(sourceSide.rowsBetween(Window.unboundedPreceding(),
+                Window.unboundedFollowing())))
+        .withColumn("previous_record", lag(col("record_id"), 1).over(sourceSide))
+        .filter(col("is_chosen").and(not(col("record_id").eqNullSafe(col("previous_record")))))
+        .drop("best_source", "is_chosen", "previous_record");
   }
 
   private static Column[] columns(String[] names) {
@@ -164,9 +170,10 @@ public final class UnitValueOutliers {
         .withColumn(m.price(), when(priced, TransitSignals.ratio(col("value_usd"), amount)))
         .withColumn("x", log10(col(m.price())))
         .withColumn("counted_x", when(inStatistics, col("x")))  // null: out of the statistics
-        .withColumn("median_x", median(col("counted_x")).over(group))
-        .withColumn("counted", count(col("counted_x")).over(group))
-        .withColumn("mad", median(abs(col("counted_x").minus(col("median_x")))).over(group));
+        .withColumn("stats", MedianAbsoluteDeviation.of(col("counted_x")).over(group))
+        .withColumn("median_x", col("stats.median"))
+        .withColumn("counted", col("stats.count"))
+        .withColumn("mad", col("stats.mad"));
     Column scored = col("counted_x").isNotNull()
         .and(col("counted").geq(settings.minOutlierGroup()));
     Column z = lit(0.6745).multiply(col("x").minus(col("median_x")))
@@ -180,6 +187,6 @@ public final class UnitValueOutliers {
             .otherwise(lit(false)))
         .withColumn(m.direction(), when(flagged.and(z.lt(0)), lit("low"))
             .when(flagged, lit("high")))
-        .drop("x", "counted_x", "median_x", "counted", "mad");
+        .drop("x", "counted_x", "stats", "median_x", "counted", "mad");
   }
 }

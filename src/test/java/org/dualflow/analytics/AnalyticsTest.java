@@ -787,6 +787,35 @@ class AnalyticsTest {
   }
 
   @Test
+  void aRecordMatchedBySeveralListVersionsIsListedAndCountedOnce() {
+    // dual_use_flows holds a record once per list version it matched. Comtrade's a-f (as in
+    // the first outlier test) matched chpl 2024-02 and a list "other" v1; gacc's g (100 USD /
+    // 10 kg = 10 USD/kg) matched chpl 2024-02 and 2023-09. In chpl 2024-02 and in "other"
+    // comtrade is the preferred source of China's exports to Russia; in chpl 2023-09 only gacc
+    // reports them, so gacc is chosen for that side too. Each record is listed once: the
+    // group (854231, January, exporter) is a-f and g, log10 1 1 1.0792 0.9031 1 -1 1, median 1
+    // (10 USD/kg), 7 records; MAD 0, floored at 0.02: f 0.6745 x (-1 - 1) / 0.02 = -67.45.
+    // Counted once per list version, the group would have had 14 records.
+    List<Map<String, Object>> records = new ArrayList<>();
+    for (Map<String, Object> r : records(new String[][] {{"a", "100", "10"},
+        {"b", "200", "20"}, {"c", "120", "10"}, {"d", "80", "10"}, {"e", "100", "10"},
+        {"f", "10", "100"}})) {
+      records.add(r);
+      records.add(with(new LinkedHashMap<>(r), "list_id", "other", "list_version", "v1"));
+    }
+    records.add(with(record("g", "100", "10"), "source", "gacc"));
+    records.add(with(record("g", "100", "10"), "source", "gacc", "list_version", "2023-09"));
+    List<Row> rows = outlierRows(records);
+    assertThat(rows).extracting(r -> r.<String>getAs("record_id"))
+        .containsExactlyInAnyOrder("a", "b", "c", "d", "e", "f", "g");
+    Map<String, Row> out = outliers(records);
+    assertThat(out.get("g").<String>getAs("source")).isEqualTo("gacc");
+    assertThat(out.get("a").<Long>getAs("group_records")).isEqualTo(7L);
+    assertThat(out.get("a").<Double>getAs("median_usd_per_kg")).isCloseTo(10.0, within(1e-9));
+    assertThat(out.get("f").<Double>getAs("robust_z")).isCloseTo(-67.45, within(0.01));
+  }
+
+  @Test
   void integratedCircuitsArePricedPerPieceToo() {
     //        USD    kg   pieces  USD/kg  USD/piece
     // p1    1000    10      100     100         10
@@ -928,6 +957,13 @@ class AnalyticsTest {
    * of preference.
    */
   private static Map<String, Row> outliers(List<Map<String, Object>> records) {
+    Map<String, Row> out = new LinkedHashMap<>();
+    outlierRows(records).forEach(r -> out.put(r.getAs("record_id"), r));
+    return out;
+  }
+
+  /** Records through unit_value_outliers, as the table's rows. */
+  private static List<Row> outlierRows(List<Map<String, Object>> records) {
     List<Row> rows = new ArrayList<>();
     for (Map<String, Object> r : records) {
       Object[] v = new Object[DUAL_USE_FLOWS.size()];
@@ -935,9 +971,6 @@ class AnalyticsTest {
       rows.add(RowFactory.create(v));
     }
     Dataset<Row> flows = SparkTestSession.get().createDataFrame(rows, DUAL_USE_FLOWS);
-    Map<String, Row> out = new LinkedHashMap<>();
-    UnitValueOutliers.from(flows, SETTINGS.sourcePriority(), SETTINGS).collectAsList()
-        .forEach(r -> out.put(r.getAs("record_id"), r));
-    return out;
+    return UnitValueOutliers.from(flows, SETTINGS.sourcePriority(), SETTINGS).collectAsList();
   }
 }
