@@ -67,16 +67,8 @@ class MappedFormatTest {
     boolean auto = format.encoding().toLowerCase(java.util.Locale.ROOT).startsWith("auto");
     List<Row> rows = new ArrayList<>();
     for (FileSplits.Split split : splits) {
-      var it = new Ingest.FileRows(ref, split, format,
-          InputFile.openSplit(uri, split, auto, Map.of()), ReadPass.all());
-      while (it.hasNext()) {
-        Row r = it.next();
-        Object[] values = new Object[r.size()];
-        for (int i = 0; i < values.length; i++) {
-          values[i] = r.get(i);
-        }
-        rows.add(new GenericRowWithSchema(values, Ingested.SCHEMA));
-      }
+      copyRows(new Ingest.FileRows(ref, split, format,
+          InputFile.openSplit(uri, split, auto, Map.of()), ReadPass.all()), rows);
     }
     return rows;
   }
@@ -86,20 +78,25 @@ class MappedFormatTest {
     Ingest.InputRef ref = new Ingest.InputRef(format.name(), uri, size);
     Ingest.checkHeader(ref, format, Map.of());
     List<Row> rows = new ArrayList<>();
-    var it = new Ingest.FileRows(ref, format,
-        InputFile.open(uri, format.encoding(), format.delimiter(), Map.of()));
-    while (it.hasNext()) {
-      Row r = it.next();
+    copyRows(new Ingest.FileRows(ref, format,
+        InputFile.open(uri, format.encoding(), format.delimiter(), Map.of())), rows);
+    return rows;
+  }
+
+  /** Adds the reader's rows to {@code into}, each as a row that knows its column names. */
+  private static void copyRows(java.util.Iterator<Row> reader, List<Row> into) {
+    while (reader.hasNext()) {
+      Row r = reader.next();
       Object[] values = new Object[r.size()];
       for (int i = 0; i < values.length; i++) {
         values[i] = r.get(i);
       }
-      rows.add(new GenericRowWithSchema(values, Ingested.SCHEMA));
+      into.add(new GenericRowWithSchema(values, Ingested.SCHEMA));
     }
-    return rows;
   }
 
-  private static List<Row> records(List<Row> rows) {
+  /** The record rows of a read, without its file rows. */
+  static List<Row> records(List<Row> rows) {
     return rows.stream().filter(r -> !"file".equals(r.getAs("row_status"))).toList();
   }
 
