@@ -59,7 +59,7 @@ class SplitInputIT {
             : s.properties().getProperty("spark.job.description");
         String warehouse = s.properties() == null ? null
             : s.properties().getProperty("test.warehouse");
-        if ("ingest: read, check and de-duplicate input".equals(job) && warehouse != null) {
+        if ("ingest: read, check and write trade_records".equals(job) && warehouse != null) {
           // The first stage is the read; later ones (the duplicate check's) shuffle.
           surveyTasks.putIfAbsent(warehouse, s.stageInfo().numTasks());
         }

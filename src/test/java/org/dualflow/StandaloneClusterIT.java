@@ -130,7 +130,7 @@ class StandaloneClusterIT {
       String event = e.path("Event").asText();
       if (readStage == null && event.equals("SparkListenerJobStart")
           && e.path("Properties").path("spark.job.description").asText()
-              .equals("ingest: read, check and de-duplicate input")) {
+              .equals("ingest: read, check and write trade_records")) {
         readStage = Integer.MAX_VALUE;
         for (com.fasterxml.jackson.databind.JsonNode id : e.path("Stage IDs")) {
           readStage = Math.min(readStage, id.asInt());

@@ -29,7 +29,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.TaskCompletionListener;
 
 /**
- * Ingest: input files to {@link Ingested} rows (or {@link Survey} rows, see {@link ReadPass}),
+ * Ingest: input files to {@link Ingested} rows (see {@link ReadPass} for which),
  * then the run's period scope and the marking of duplicates. Nothing here knows about code
  * lists.
  *
@@ -95,7 +95,7 @@ public final class Ingest {
     JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(tasks, Math.max(1, tasks.size()))
         .flatMap(group -> new Chained(group.iterator(), readFile));
-    return spark.createDataFrame(rows, pass.schema());
+    return spark.createDataFrame(rows, Ingested.SCHEMA);
   }
 
   /**
@@ -288,24 +288,23 @@ public final class Ingest {
   public static Dataset<Row> markDuplicates(Dataset<Row> rows, Dataset<Row> duplicates) {
     // Accepted rows only: a copy outside the run's months is outside, as the survey counted it.
     Column isDuplicate = col("kept_file").isNotNull()
-        .and(col("row_status").equalTo(Ingested.ACCEPTED))
-        .and(not(col("source_file").equalTo(col("kept_file"))
-            .and(col("source_line").equalTo(col("kept_line")))));
-    Column sameContent = col("content_hash").equalTo(col("kept_hash"));
+        .and(col("row_status").equalTo(Ingested.ACCEPTED));
     Column at = concat(col("kept_file"), lit(":"), col("kept_line").cast("string"));
-    Dataset<Row> kept = duplicates.select("dup_id", "kept_file", "kept_line", "kept_hash");
+    Dataset<Row> occurrences = duplicates.select("dup_file", "dup_line", "kept_file",
+        "kept_line", "same_content");
     return rows
-        .join(broadcast(kept), col("record_id").equalTo(col("dup_id")), "left")
-        .withColumn("reason_code", when(isDuplicate, when(sameContent, lit(Rejection.DUPLICATE))
-            .otherwise(lit(Rejection.CONFLICTING_DUPLICATE))).otherwise(col("reason_code")))
-        .withColumn("reason", when(isDuplicate, when(sameContent,
+        .join(broadcast(occurrences), col("source_file").equalTo(col("dup_file"))
+            .and(col("source_line").equalTo(col("dup_line"))), "left")
+        .withColumn("reason_code", when(isDuplicate, Survey.reasonCode())
+            .otherwise(col("reason_code")))
+        .withColumn("reason", when(isDuplicate, when(col("same_content"),
                 concat(lit("same record as "), at)).otherwise(
                 concat(lit("same key as "), at,
                     lit(" but different values; the first was kept"))))
             .otherwise(col("reason")))
         .withColumn("row_status", when(isDuplicate, lit(Ingested.REJECTED))
             .otherwise(col("row_status")))
-        .drop("dup_id", "kept_file", "kept_line", "kept_hash");
+        .drop("dup_file", "dup_line", "kept_file", "kept_line", "same_content");
   }
 
   /**
@@ -391,7 +390,6 @@ public final class Ingest {
     private final InputFile input;
     private final ReadPass pass;
     private final Survey.FileTally tally;
-    private final java.util.ArrayDeque<Row> queued = new java.util.ArrayDeque<>();
     private SourceFormat.RecordParser parser;
     private long records;
     private Row pending;
@@ -417,9 +415,6 @@ public final class Ingest {
 
     @Override
     public boolean hasNext() {
-      if (pending == null && !queued.isEmpty()) {
-        pending = queued.poll();
-      }
       if (pending == null && !done) {
         pending = advance();
       }
@@ -452,12 +447,11 @@ public final class Ingest {
           row[Ingested.SOURCE_FILE] = file.uri();
           row[Ingested.SOURCE_LINE] = reader.lineNumber();
           parser.parse(reader, row);
-          long[] key = null;
           if (Ingested.ACCEPTED.equals(row[Ingested.ROW_STATUS])) {
-            key = Ingested.setIds(row);
+            Ingested.setIds(row);
           }
           if (tally != null) {
-            return tally.add(row, reader.lineNumber(), key);
+            tally.add(row, reader.lineNumber());
           }
           if (pass.emits(row)) {
             return RowFactory.create(row);
@@ -473,8 +467,7 @@ public final class Ingest {
           sha256 = split.fileSha256();  // the split's bytes are the pre-scan's: so is the file
         }
         if (tally != null) {
-          queued.addAll(tally.finish(sha256, records));
-          return queued.poll();
+          pass.collect(file.uri(), split, tally.finish(sha256, records));
         }
         if (pass.mode() != ReadPass.Mode.ALL) {
           return null;

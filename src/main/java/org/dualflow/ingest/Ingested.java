@@ -68,14 +68,6 @@ public final class Ingested {
   public static final int FILE_SHA256 = index("file_sha256");
   public static final int FILE_RECORDS = index("file_records");
   public static final int SOURCE_KEY = index("source_key");
-  public static final int CONTENT_HASH = index("content_hash");
-
-  /** What a record says (not where it was read): compared to tell a re-sent record from a
-   * conflicting one with the same key. */
-  private static final int[] CONTENT = {FREQ, FLOW, REPORTER, PARTNER, PARTNER2, ORIGIN, TRADING,
-      HS_CODE, HS_EDITION, VALUE_USD, VALUE_ORIG, CURRENCY_ORIG, NET_KG, QTY, QTY_UNIT,
-      CUSTOMS_CODE, TRANSPORT_MODE, SUPPLY_MODE, SHIPPER, CONSIGNEE, CONSIGNEE_ID, MANUFACTURER,
-      DESCRIPTION, DOCUMENT_ID, PERIOD_KEY};   // the month as text: cheaper than the date
 
   private Ingested() {
   }
@@ -94,8 +86,7 @@ public final class Ingested {
         .add("period_key", DataTypes.StringType, true)
         .add("file_sha256", DataTypes.StringType, true)
         .add("file_records", DataTypes.LongType, true)
-        .add("source_key", DataTypes.StringType, true)
-        .add("content_hash", DataTypes.LongType, true);
+        .add("source_key", DataTypes.StringType, true);
   }
 
   private static int index(String name) {
@@ -160,56 +151,14 @@ public final class Ingested {
     row[EXCLUSION_REASON] = exclusion;
   }
 
-  /**
-   * A 64-bit FNV-1a hash of the record's content columns, computed while reading so that the
-   * duplicate check needs no wide columns. Numbers compare by value (10.0 = 10.00; two decimals
-   * beyond a double's 15-16 significant digits that differ only there hash alike). It is only
-   * ever compared between records with the same key in one run, to tell {@code duplicate} from
-   * {@code conflicting_duplicate}.
-   */
-  public static long contentHash(Object[] row) {
-    long h = FNV_OFFSET;
-    for (int i : CONTENT) {
-      Object v = row[i];
-      if (v == null) {
-        h = mix(h, 0);
-      } else if (v instanceof String text) {
-        for (int k = 0; k < text.length(); k++) {
-          h = (h ^ text.charAt(k)) * FNV_PRIME;
-        }
-      } else if (v instanceof java.math.BigDecimal d) {
-        h = mix(h, Double.doubleToLongBits(d.doubleValue() + 0.0));   // + 0.0: -0.0 is 0.0
-      } else if (v instanceof Number n) {
-        h = mix(h, n.longValue());
-      } else if (v instanceof Boolean b) {
-        h = mix(h, b ? 2 : 1);
-      } else {
-        throw new IllegalArgumentException("no content hash for " + v.getClass());
-      }
-      h = (h ^ 0x1f) * FNV_PRIME;     // field separator: "a","bc" differs from "ab","c"
-    }
-    return h;
-  }
-
-  private static final long FNV_OFFSET = 0xcbf29ce484222325L;
-  private static final long FNV_PRIME = 0x100000001b3L;
-
-  private static long mix(long h, long v) {
-    for (int k = 0; k < 8; k++) {
-      h = (h ^ (v & 0xff)) * FNV_PRIME;
-      v >>>= 8;
-    }
-    return h;
-  }
-
   private static final UTF8String RECORD_SALT = UTF8String.fromString("dualflow:record");
   private static final long SPARK_HASH_SEED = 42;
 
   /**
    * The two halves of {@code record_id}: Spark's {@code xxhash64(source, source_key)} and
-   * {@code xxhash64('dualflow:record', source, source_key)}, computed here so that the survey
-   * groups records by two longs instead of a 32-character string. The same function as the
-   * Spark expressions earlier versions used, so ids stay what they were (a test compares them).
+   * {@code xxhash64('dualflow:record', source, source_key)}, computed while reading. The same
+   * function as the Spark expressions earlier versions used, so ids stay what they were (a test
+   * compares them).
    */
   public static long[] keyHash(String source, String sourceKey) {
     long hi = hash(sourceKey, hash(source, SPARK_HASH_SEED));
@@ -232,16 +181,9 @@ public final class Ingested {
     return "0".repeat(16 - h.length()) + h;
   }
 
-  /**
-   * Sets what the reader adds to an accepted row: {@code record_id} and {@code content_hash}.
-   *
-   * @return the key hash
-   */
-  public static long[] setIds(Object[] row) {
-    long[] key = keyHash((String) row[SOURCE], (String) row[SOURCE_KEY]);
-    row[RECORD_ID] = recordId(key);
-    row[CONTENT_HASH] = contentHash(row);
-    return key;
+  /** Sets what the reader adds to an accepted row: {@code record_id}. */
+  public static void setIds(Object[] row) {
+    row[RECORD_ID] = recordId(keyHash((String) row[SOURCE], (String) row[SOURCE_KEY]));
   }
 
   /** A fresh, all-null row of this shape. */

@@ -1,20 +1,14 @@
 package org.dualflow.ingest;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.hex;
+import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.lpad;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.min_by;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.shiftright;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.translate;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import java.math.BigDecimal;
 import java.sql.Date;
@@ -28,42 +22,36 @@ import java.util.Objects;
 import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.AccumulatorV2;
 
 /**
- * The first read of a run's input, made cheap: the reading task tallies each file's records
- * itself (by status, reason, month and countability, with their value) and hands Spark only
- * fixed-width rows, one per accepted record (its key hash, location, content hash, month and
- * value), for the duplicate check. Strings and wide rows, what made Spark slow, stay out.
+ * What a run learns from its one full read of the input, besides the accepted rows it writes
+ * straight to {@code trade_records}: each reading task tallies its records itself (by status,
+ * reason, month and countability, with their value), notes the lines it rejected, and hands
+ * these to the driver through a {@link Collector} when its file or split ends. The duplicate
+ * check then runs over the written {@code trade_records} ({@link #duplicates}), reading only
+ * the record ids.
  *
- * <p>Row kinds ({@code kind}): {@link #KEY} per accepted record, {@link #REJECTED_LINE} per
- * rejected record (its line, for the pass that writes {@code rejected_records}), {@link #TALLY}
- * per (file, status, reason, month, countable) and one {@link #FILE} per file with its digest
- * and record count; a file read in splits has these per split, added up in {@link Files}
- * (examples: the first line of its kind wins). A record's location is {@code file << 40 | line}, {@code file} being the
- * file's position in path order, so the smallest location is the first in path order.
+ * <p>Row kinds ({@code kind}): {@link #TALLY} per (file, status, reason, month, countable) and
+ * one {@link #FILE} per file with its digest and record count; a file read in splits has these
+ * per split, added up in {@link Files} (examples: the first line of its kind wins).
  */
 public final class Survey {
 
-  public static final int KEY = 0;
   public static final int TALLY = 1;
   public static final int FILE = 2;
-  public static final int REJECTED_LINE = 3;
-
-  static final int LINE_BITS = 40;
 
   public static final StructType SCHEMA = new StructType()
       .add("kind", DataTypes.IntegerType, false)
       .add("file", DataTypes.IntegerType, false)
-      .add("loc", DataTypes.LongType, true)
-      .add("key_hi", DataTypes.LongType, true)
-      .add("key_lo", DataTypes.LongType, true)
-      .add("content_hash", DataTypes.LongType, true)
       .add("period", DataTypes.DateType, true)
-      .add("value_usd", Ingested.SCHEMA.apply("value_usd").dataType(), true)
       .add("is_countable", DataTypes.BooleanType, true)
       .add("row_status", DataTypes.StringType, true)
       .add("reason_code", DataTypes.StringType, true)
@@ -78,24 +66,44 @@ public final class Survey {
   /** An example line keeps this many characters of its text: enough to recognise it. */
   static final int EXAMPLE_CHARS = 200;
 
+  /**
+   * What a record says (not where it was read), as {@code trade_records} holds it: two
+   * records with the same id are a {@code duplicate} when these are all equal (nulls equal),
+   * a {@code conflicting_duplicate} otherwise.
+   */
+  static final List<String> CONTENT = List.of("freq", "flow", "reporter_iso3", "partner_iso3",
+      "partner2_iso3", "origin_iso3", "trading_iso3", "hs_code", "hs_edition", "value_usd",
+      "value_orig", "currency_orig", "net_kg", "qty", "qty_unit", "customs_code",
+      "transport_mode", "supply_mode", "shipper", "consignee", "consignee_id", "manufacturer",
+      "description", "document_id", "period");
+
   private Survey() {
   }
 
-  static long location(int file, long line) {
-    return ((long) file << LINE_BITS) | line;
+  /** A row of {@link #SCHEMA}, its fields taken by name. */
+  static Row row(Object... values) {
+    return new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(values, SCHEMA);
   }
 
-  /** The survey rows of one parsed record: a key or a rejected line, and its tally. */
+  /** What one task learnt of a file or of a split of one. */
+  public record Part(List<Row> rows, long[] rejectedLines, boolean tooManyLines)
+      implements java.io.Serializable {
+  }
+
+  /** The tallies of one file (or split) as its records are read. */
   static final class FileTally {
     private final int file;
     private final Map<List<Object>, Object[]> buckets = new LinkedHashMap<>();
+    private long[] rejectedLines = new long[16];
+    private int rejected;
+    private boolean tooManyLines;
 
     FileTally(int file) {
       this.file = file;
     }
 
-    /** Counts the record and returns its row. */
-    Row add(Object[] row, long line, long[] keyHash) {
+    /** Counts a parsed record. */
+    void add(Object[] row, long line) {
       Boolean countable = (Boolean) row[Ingested.IS_COUNTABLE];
       BigDecimal value = (BigDecimal) row[Ingested.VALUE_USD];
       String status = (String) row[Ingested.ROW_STATUS];
@@ -107,11 +115,8 @@ public final class Survey {
       if (value != null) {
         tally[1] = tally[1] == null ? value : ((BigDecimal) tally[1]).add(value);
       }
-      long loc = location(file, line);
       if (Ingested.ACCEPTED.equals(status)) {
-        return RowFactory.create(KEY, file, loc, keyHash[0], keyHash[1],
-            row[Ingested.CONTENT_HASH], row[Ingested.PERIOD], value, countable, null, null, null,
-            null, null, null, null, null, null);
+        return;
       }
       if (tally[2] == null) {            // the first line of its kind: the example
         String text = (String) row[Ingested.RAW_LINE];
@@ -120,25 +125,83 @@ public final class Survey {
         tally[4] = text == null || text.length() <= EXAMPLE_CHARS ? text
             : text.substring(0, EXAMPLE_CHARS) + "...";
       }
-      return RowFactory.create(REJECTED_LINE, file, loc, null, null, null, row[Ingested.PERIOD],
-          null, null, null, null, null, null, null, null, null, null, null);
+      if (rejected >= MAX_LISTED_LINES) {
+        tooManyLines = true;             // the file will be read whole: no need to list more
+        return;
+      }
+      if (rejected == rejectedLines.length) {
+        rejectedLines = java.util.Arrays.copyOf(rejectedLines, 2 * rejected);
+      }
+      rejectedLines[rejected++] = line;
     }
 
     /** The tally rows and the file row, at the end of the file. */
-    List<Row> finish(String sha256, long records) {
+    Part finish(String sha256, long records) {
       List<Row> out = new ArrayList<>();
-      buckets.forEach((b, t) -> out.add(RowFactory.create(TALLY, file, null, null, null, null,
-          b.get(2), null, b.get(4), b.get(0), b.get(1), b.get(3), t[0], t[1], null, t[2], t[3],
-          t[4])));
-      out.add(RowFactory.create(FILE, file, null, null, null, null, null, null, null, null, null,
-          null, records, null, sha256, null, null, null));
-      return out;
+      buckets.forEach((b, t) -> out.add(row(TALLY, file, b.get(2), b.get(4), b.get(0),
+          b.get(1), b.get(3), t[0], t[1], null, t[2], t[3], t[4])));
+      out.add(row(FILE, file, null, null, null, null, null, records, null, sha256, null, null,
+          null));
+      return new Part(out, java.util.Arrays.copyOf(rejectedLines, rejected), tooManyLines);
     }
   }
 
-  /** The tally and file rows (a few per file), collected on the driver. */
-  public static List<Row> tallies(Dataset<Row> survey) {
-    return survey.filter(col("kind").isin(TALLY, FILE)).collectAsList();
+  /**
+   * Gathers the {@link Part}s of a read on the driver, by file and split. A part read again (a
+   * retried task, a stage run again) replaces its earlier copy instead of adding to it: the
+   * same bytes give the same part.
+   */
+  public static final class Collector extends AccumulatorV2<Map.Entry<String, Part>,
+      Map<String, Part>> {
+    private final Map<String, Part> parts = new HashMap<>();
+
+    /**
+     * A collector registered with the session's Spark context, ready for a read. Without a
+     * name: Spark shows a named accumulator's value in its UI and event log, rendering it as
+     * text on the listener's thread while tasks still merge into it.
+     */
+    public static Collector register(SparkSession spark) {
+      Collector c = new Collector();
+      spark.sparkContext().register(c);
+      return c;
+    }
+
+    @Override
+    public boolean isZero() {
+      return parts.isEmpty();
+    }
+
+    @Override
+    public Collector copy() {
+      Collector c = new Collector();
+      c.parts.putAll(parts);
+      return c;
+    }
+
+    @Override
+    public void reset() {
+      parts.clear();
+    }
+
+    @Override
+    public void add(Map.Entry<String, Part> part) {
+      parts.put(part.getKey(), part.getValue());
+    }
+
+    @Override
+    public void merge(AccumulatorV2<Map.Entry<String, Part>, Map<String, Part>> other) {
+      parts.putAll(other.value());
+    }
+
+    @Override
+    public Map<String, Part> value() {
+      return parts;
+    }
+
+    /** The tally and file rows of every part read. */
+    public List<Row> tallies() {
+      return parts.values().stream().flatMap(p -> p.rows().stream()).toList();
+    }
   }
 
   /**
@@ -157,65 +220,91 @@ public final class Survey {
     return List.copyOf(months);
   }
 
+  /** Accepted records of the tallies inside {@code months} (null: every month). */
+  public static long acceptedIn(List<Row> tallies, List<YearMonth> months) {
+    long n = 0;
+    for (Row r : tallies) {
+      if (r.<Integer>getAs("kind") == TALLY) {
+        Tally t = Tally.of(r);
+        if (Ingested.ACCEPTED.equals(t.status()) && !isOutside(t.period(), months)) {
+          n += t.n();
+        }
+      }
+    }
+    return n;
+  }
+
   /** True when a record of this month is outside the run's months (null: every month). */
   public static boolean isOutside(Date period, List<YearMonth> months) {
     return months != null && period != null
         && !months.contains(YearMonth.from(period.toLocalDate()));
   }
 
-  /** The accepted records inside the run's months. */
-  static Dataset<Row> keys(Dataset<Row> survey, List<YearMonth> months) {
-    return inMonths(survey.filter(col("kind").equalTo(KEY)), months);
-  }
-
-  /** The rows of the run's months, and those of unknown month. */
-  private static Dataset<Row> inMonths(Dataset<Row> rows, List<YearMonth> months) {
-    if (months == null) {
-      return rows;
-    }
-    Object[] dates = months.stream().map(m -> Date.valueOf(m.atDay(1))).toArray();
-    return rows.filter(col("period").isNull().or(col("period").isin(dates)));
-  }
-
   /**
-   * The record ids seen more than once among the accepted records in the run's months, with
-   * the occurrence to keep, as {@link Ingest#markDuplicates} takes them: {@code dup_id,
-   * kept_file, kept_line, kept_hash, kept_loc}. One hash aggregation over longs (a string key
-   * or a {@code min} over a struct would make Spark sort every row); cached.
+   * The occurrences of records seen more than once in {@code tradeRecords}, each but the one
+   * to keep (the smallest file in path order, then line): {@code dup_file, dup_line, file}
+   * (its index in path order), {@code is_countable, value_usd, period, kept_file, kept_line}
+   * and {@code same_content}. Cached.
    *
-   * @param files the input URIs in path order (a location's file is its index here)
+   * <p>Ids are first compared by a 64-bit hash, with nothing else kept: the hashes are
+   * partitioned, sorted and scanned for neighbours that repeat. At 10M records this costs half
+   * of a hash aggregation, whose map would hold every id, as nearly all are distinct. Only the
+   * records whose hash repeats, rare, are then compared by id and content.
+   *
+   * @param tradeRecords the accepted records of the run's months, as written
+   * @param files the input URIs in path order
    */
-  public static Dataset<Row> duplicates(Dataset<Row> survey, List<YearMonth> months,
-      List<String> files) {
-    Column[] uris = files.stream().map(f -> lit(f)).toArray(Column[]::new);
-    Column keptFile = element_at(array(uris),
-        shiftright(col("kept_loc"), LINE_BITS).cast(DataTypes.IntegerType).plus(1));
-    Column keptLine = col("kept_loc").bitwiseAND(lit((1L << LINE_BITS) - 1));
-    return keys(survey, months)
-        .groupBy("key_hi", "key_lo")
-        .agg(count(lit(1)).as("n"), min("loc").as("kept_loc"),
-            min_by(col("content_hash"), col("loc")).as("kept_hash"))
-        .filter(col("n").gt(1))
-        .select(concat(hex64(col("key_hi")), hex64(col("key_lo"))).as("dup_id"),
-            col("key_hi"), col("key_lo"), keptFile.as("kept_file"), keptLine.as("kept_line"),
-            col("kept_hash"), col("kept_loc"))
+  public static Dataset<Row> duplicates(Dataset<Row> tradeRecords, List<String> files) {
+    SparkSession spark = tradeRecords.sparkSession();
+    Column hash = xxhash64(col("record_id"));
+    Dataset<Row> repeated = tradeRecords.select(hash.as("h"))
+        .repartition(col("h")).sortWithinPartitions("h")
+        .as(Encoders.LONG()).mapPartitions(Survey::repeats, Encoders.LONG())
+        .toDF("repeated").persist();
+    // Usually none: then the records are not read again.
+    Dataset<Row> rows = repeated.isEmpty() ? tradeRecords.limit(0) : tradeRecords;
+    List<Row> order = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      order.add(RowFactory.create(files.get(i), i));
+    }
+    Dataset<Row> fileIndex = spark.createDataFrame(order, new StructType()
+        .add("f_uri", DataTypes.StringType).add("file", DataTypes.IntegerType));
+    Column content = struct(CONTENT.stream().map(c -> col(c)).toArray(Column[]::new));
+    Dataset<Row> candidates = rows
+        .join(repeated, hash.equalTo(col("repeated")), "left_semi")
+        .join(broadcast(fileIndex), col("source_file").equalTo(col("f_uri")))
+        .select(col("record_id"), col("source_file"), col("source_line"), col("file"),
+            col("is_countable"), col("value_usd"), col("period"), content.as("content"));
+    org.apache.spark.sql.expressions.WindowSpec byRecord = Window.partitionBy("record_id")
+        .orderBy("file", "source_line");
+    Dataset<Row> duplicates = candidates
+        .withColumn("kept_file", first("source_file").over(byRecord))
+        .withColumn("kept_line", first("source_line").over(byRecord))
+        .withColumn("kept_content", first("content").over(byRecord))
+        .filter(col("source_file").notEqual(col("kept_file"))
+            .or(col("source_line").notEqual(col("kept_line"))))
+        .select(col("source_file").as("dup_file"), col("source_line").as("dup_line"),
+            col("file"), col("is_countable"), col("value_usd"), col("period"), col("kept_file"),
+            col("kept_line"), col("content").eqNullSafe(col("kept_content"))
+                .as("same_content"))
         .cache();
+    duplicates.count();
+    repeated.unpersist();
+    return duplicates;
   }
 
-  /** 16 lower-case hex digits, as {@link Ingested#recordId} writes them. */
-  private static Column hex64(Column hash) {
-    return translate(lpad(hex(hash), 16, "0"), "ABCDEF", "abcdef");
-  }
-
-  /** The occurrences {@code duplicates} rejects: every one but the kept one. */
-  static Dataset<Row> rejectedOccurrences(Dataset<Row> survey, List<YearMonth> months,
-      Dataset<Row> duplicates) {
-    Dataset<Row> dups = duplicates.select(col("key_hi").as("d_hi"), col("key_lo").as("d_lo"),
-        col("kept_loc"), col("kept_hash"));
-    return keys(survey, months)
-        .join(broadcast(dups), col("key_hi").equalTo(col("d_hi"))
-            .and(col("key_lo").equalTo(col("d_lo"))))
-        .filter(not(col("loc").equalTo(col("kept_loc"))));
+  /** The values that repeat in a sorted sequence, once per repetition. */
+  private static java.util.Iterator<Long> repeats(java.util.Iterator<Long> sorted) {
+    List<Long> out = new ArrayList<>();
+    Long previous = null;
+    while (sorted.hasNext()) {
+      Long h = sorted.next();
+      if (h.equals(previous)) {
+        out.add(h);
+      }
+      previous = h;
+    }
+    return out.iterator();
   }
 
   /** The duplicates of one file with one reason and countability, and their value. */
@@ -223,23 +312,31 @@ public final class Survey {
       BigDecimal usd) {
   }
 
+  /** The reason a duplicate occurrence is rejected with. */
+  static Column reasonCode() {
+    return when(col("same_content"), lit(Rejection.DUPLICATE))
+        .otherwise(lit(Rejection.CONFLICTING_DUPLICATE));
+  }
+
   /**
    * The duplicates by file, reason and countability, with their value: what turns the tallies
    * (made before duplicates were known) into the run's counts.
    */
-  public static List<DuplicateTally> duplicateTallies(Dataset<Row> survey,
-      List<YearMonth> months, Dataset<Row> duplicates) {
-    Column reason = org.apache.spark.sql.functions.when(
-        col("content_hash").equalTo(col("kept_hash")), lit(Rejection.DUPLICATE))
-        .otherwise(lit(Rejection.CONFLICTING_DUPLICATE));
-    return rejectedOccurrences(survey, months, duplicates)
-        .groupBy(col("file"), reason.as("reason_code"), col("is_countable"))
+  public static List<DuplicateTally> duplicateTallies(Dataset<Row> duplicates) {
+    return duplicates
+        .groupBy(col("file"), reasonCode().as("reason_code"), col("is_countable"))
         .agg(count(lit(1)).as("n"), sum("value_usd").as("usd"))
         .collectAsList().stream()
         .map(r -> new DuplicateTally(r.<Integer>getAs("file"), r.getAs("reason_code"),
             r.getAs("is_countable"), r.<Long>getAs("n"),
             r.isNullAt(r.fieldIndex("usd")) ? BigDecimal.ZERO : r.getAs("usd")))
         .toList();
+  }
+
+  /** The months holding duplicates, as {@code trade_records} partition values. */
+  public static List<String> monthsWithDuplicates(Dataset<Row> duplicates) {
+    return duplicates.select(col("period").cast("string")).distinct().collectAsList().stream()
+        .map(r -> r.getString(0)).sorted().toList();
   }
 
   /** Above this many rejected records a run reads the files with rejects whole again. */
@@ -250,10 +347,11 @@ public final class Survey {
    * what a {@link ReadPass#rejected} read parses. Lines of rejects outside the run's months may
    * be among them (the pass leaves them out like any read).
    *
+   * @param parts what the read learnt, by file and split
    * @param rejected rejected records by file URI, as counted
    */
-  public static ReadPass.Lines rejectedLines(Dataset<Row> survey, List<YearMonth> months,
-      Dataset<Row> duplicates, List<String> files, Map<String, Long> rejected) {
+  public static ReadPass.Lines rejectedLines(Map<String, Part> parts, Dataset<Row> duplicates,
+      Map<String, Long> rejected) {
     TreeSet<String> withRejects = new TreeSet<>();
     rejected.forEach((file, n) -> {
       if (n > 0) {
@@ -261,22 +359,35 @@ public final class Survey {
       }
     });
     long total = rejected.values().stream().mapToLong(Long::longValue).sum();
-    if (total > MAX_LISTED_LINES) {
+    if (total > MAX_LISTED_LINES || parts.values().stream().anyMatch(Part::tooManyLines)) {
       return new ReadPass.Lines(Map.of(), withRejects);
     }
-    List<Row> locs = new ArrayList<>(inMonths(survey.filter(col("kind").equalTo(REJECTED_LINE)),
-        months).select("loc").collectAsList());
-    locs.addAll(rejectedOccurrences(survey, months, duplicates).select("loc").collectAsList());
     Map<String, List<Long>> byFile = new HashMap<>();
-    for (Row r : locs) {
-      long loc = r.getLong(0);
-      String file = files.get((int) (loc >>> LINE_BITS));
-      byFile.computeIfAbsent(file, f -> new ArrayList<>()).add(loc & ((1L << LINE_BITS) - 1));
+    parts.forEach((key, part) -> {
+      List<Long> lines = byFile.computeIfAbsent(partFile(key), f -> new ArrayList<>());
+      for (long line : part.rejectedLines()) {
+        lines.add(line);
+      }
+    });
+    for (Row r : duplicates.select("dup_file", "dup_line").collectAsList()) {
+      byFile.computeIfAbsent(r.getString(0), f -> new ArrayList<>()).add(r.getLong(1));
     }
     Map<String, long[]> out = new HashMap<>();
-    byFile.forEach((file, lines) -> out.put(file,
-        lines.stream().mapToLong(Long::longValue).sorted().toArray()));
+    byFile.forEach((file, lines) -> {
+      if (!lines.isEmpty()) {
+        out.put(file, lines.stream().mapToLong(Long::longValue).sorted().toArray());
+      }
+    });
     return new ReadPass.Lines(out, java.util.Set.of());
+  }
+
+  /** A part's key in the {@link Collector}: the file's URI, and the split's index. */
+  static String partKey(String uri, FileSplits.Split split) {
+    return (split == null ? 0 : split.index()) + " " + uri;
+  }
+
+  private static String partFile(String key) {
+    return key.substring(key.indexOf(' ') + 1);
   }
 
   /** A rejected line, to show what a reason looks like in a file. */

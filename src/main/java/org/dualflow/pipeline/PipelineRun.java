@@ -1,5 +1,6 @@
 package org.dualflow.pipeline;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.first;
@@ -7,7 +8,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -29,7 +29,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.dualflow.analytics.AnalyticsJob;
 import org.dualflow.analytics.FlowsMonthly;
 import org.dualflow.analytics.Headlines;
@@ -102,17 +101,21 @@ final class PipelineRun {
   /**
    * What the survey found, for the stages that read the input again.
    *
-   * @param rows the survey's rows (cached until the rejected lines are known)
+   * @param parts what the read learnt of each file and split: tallies and rejected lines
    * @param files the input URIs in path order (the survey's file indices)
    * @param runMonths the run's months as given; null: every month present
-   * @param duplicates the repeated records and the occurrence kept (cached)
+   * @param duplicates the repeated records, each occurrence not kept (cached)
    * @param months the months the run replaces
    */
-  record Surveyed(Dataset<Row> rows, List<String> files, List<YearMonth> runMonths,
+  record Surveyed(Map<String, Survey.Part> parts, List<String> files, List<YearMonth> runMonths,
       Dataset<Row> duplicates, List<YearMonth> months) {
 
     /** Partition values of the run's months: dates for most tables. */
     List<String> dateKeys() {
+      return dateKeys(months);
+    }
+
+    static List<String> dateKeys(List<YearMonth> months) {
       return months.stream().map(m -> m.atDay(1).toString()).toList();
     }
 
@@ -149,7 +152,7 @@ final class PipelineRun {
             Pipeline.appVersion(), spark.version()));
         QualityGate.check(counted, config.maxRejectRatio(), runId,
             config.periods().isLatest());
-        long trade = writeTradeRecords(surveyed);
+        long trade = removeDuplicates(surveyed);
         long rejected = writeRejectedRecords(surveyed);
         Classified classified = classify();
         long monthly = aggregate();
@@ -186,31 +189,38 @@ final class PipelineRun {
   }
 
   /**
-   * The survey: per-file tallies and fixed-width keys for the duplicate check. Each table then
-   * reads the files again, in full (parsing is cheap, caching wide rows is not; see Survey and
-   * ReadPass). The survey's rows stay cached until the rejected lines are known, the
-   * duplicates until the run ends.
+   * The survey: one read of every file that writes the accepted records to
+   * {@code trade_records} as it goes and tallies every file in the reading tasks (see
+   * {@link Survey}). The run's months are then known ({@code last:N} counts back from the
+   * months read); months outside them are taken out of the staged table, and the duplicates
+   * are found in what is left. The duplicates stay cached until the run ends.
    */
   private Surveyed survey() {
     parts = plan();
-    spark.sparkContext().setJobDescription("ingest: read, check and de-duplicate input");
+    spark.sparkContext().setJobDescription("ingest: read, check and write trade_records");
     List<String> files = prepared.inputs().stream().map(Ingest.InputRef::uri).sorted().toList();
-    Dataset<Row> rows = Ingest.readParts(spark, parts, prepared.formats(), hadoopConf,
-        ReadPass.survey(files)).persist(StorageLevel.MEMORY_AND_DISK());
-    cached.add(rows);
-    List<Row> tallies = Survey.tallies(rows);
+    Survey.Collector collector = Survey.Collector.register(spark);
+    // Months given by name are known before the read: only their records are written.
+    List<YearMonth> given = config.periods().isLatest() || config.periods().isAll() ? null
+        : config.periods().months();
+    Dataset<Row> accepted = Ingest.withPeriodScope(Ingest.readParts(spark, parts,
+            prepared.formats(), hadoopConf, ReadPass.survey(files, collector)), given)
+        .filter(col("row_status").equalTo(Ingested.ACCEPTED))
+        .withColumn("run_id", lit(runId));
+    TableSchema trade = schemas.get("trade_records");
+    long written = warehouse.stage(trade, byMonthWhenSmall(accepted));
+    List<Row> tallies = collector.tallies();
+    checkWritten("trade_records", written, Survey.acceptedIn(tallies, given));
     // The months this run answers for; null: every month present (last:N needs the input's).
-    List<YearMonth> runMonths = null;
+    List<YearMonth> runMonths = given;
     if (config.periods().isLatest()) {
       runMonths = config.periods().resolve(Survey.acceptedMonths(tallies));
-    } else if (!config.periods().isAll()) {
-      runMonths = config.periods().months();
+      warehouse.unstageOutside(trade, Surveyed.dateKeys(runMonths));
     }
-    Dataset<Row> duplicates = Survey.duplicates(rows, runMonths, files);
+    Dataset<Row> duplicates = Survey.duplicates(warehouse.readStaged(trade), files);
     cached.add(duplicates);
     FileAccounting.Result result = FileAccounting.count(prepared.inputs(), files,
-        Survey.Files.of(tallies), Survey.duplicateTallies(rows, runMonths, duplicates),
-        runMonths);
+        Survey.Files.of(tallies), Survey.duplicateTallies(duplicates), runMonths);
     counted = result.files();
     for (FileStats f : counted) {
       manifest.input(new RunManifest.Input(f.input().source(), f.input().uri(),
@@ -223,7 +233,7 @@ final class PipelineRun {
         + "the periods ({})", counted.size(), total(FileStats::read),
         total(FileStats::accepted), total(FileStats::rejected), total(FileStats::outside),
         watch.lap());
-    return new Surveyed(rows, files, runMonths, duplicates, months);
+    return new Surveyed(collector.value(), files, runMonths, duplicates, months);
   }
 
   /** Large files in splits (ingest.split-size), found by a pre-scan of each; the rest whole. */
@@ -261,15 +271,25 @@ final class PipelineRun {
     return digests;
   }
 
-  /** The accepted records, read again; the rows written must be the ones the survey counted. */
-  private long writeTradeRecords(Surveyed surveyed) {
+  /**
+   * {@code trade_records} without the duplicates: the months that hold any are written again
+   * from the staged table, without them. Then the staged table must hold exactly the records
+   * the survey counted as accepted.
+   */
+  private long removeDuplicates(Surveyed surveyed) {
     spark.sparkContext().setJobDescription("write trade_records");
-    Dataset<Row> accepted = readAgain(surveyed, ReadPass.accepted(digests()))
-        .filter(col("row_status").equalTo(Ingested.ACCEPTED))
-        .withColumn("run_id", lit(runId));
-    long rows = checkWritten("trade_records", warehouse.stage(schemas.get("trade_records"),
-        byMonthWhenSmall(accepted)), total(FileStats::accepted));
-    LOG.info("Stage trade_records: {} rows ({})", rows, watch.lap());
+    TableSchema trade = schemas.get("trade_records");
+    List<String> months = Survey.monthsWithDuplicates(surveyed.duplicates());
+    if (!months.isEmpty()) {
+      Dataset<Row> at = broadcast(surveyed.duplicates().select("dup_file", "dup_line"));
+      warehouse.restage(trade, months, rows -> rows.join(at, col("source_file")
+          .equalTo(col("dup_file")).and(col("source_line").equalTo(col("dup_line"))),
+          "left_anti"));
+    }
+    long rows = checkWritten("trade_records", warehouse.readStaged(trade).count(),
+        total(FileStats::accepted));
+    LOG.info("Stage trade_records: {} rows, {} months written again without duplicates ({})",
+        rows, months.size(), watch.lap());
     return rows;
   }
 
@@ -282,9 +302,8 @@ final class PipelineRun {
     Map<String, Long> rejectedByFile = new HashMap<>();
     counted.forEach(f -> rejectedByFile.put(f.input().uri(), f.rejected()));
     Broadcast<ReadPass.Lines> lines = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .broadcast(Survey.rejectedLines(surveyed.rows(), surveyed.runMonths(),
-            surveyed.duplicates(), surveyed.files(), rejectedByFile));
-    surveyed.rows().unpersist();
+        .broadcast(Survey.rejectedLines(surveyed.parts(), surveyed.duplicates(),
+            rejectedByFile));
     try {
       long rows = checkWritten("rejected_records", warehouse.stage(
           schemas.get("rejected_records"), readAgain(surveyed, ReadPass.rejected(digests(), lines))
@@ -298,23 +317,26 @@ final class PipelineRun {
   }
 
   /**
-   * Runs whose input holds at most this many accepted records write their record tables one
-   * file per month, through a shuffle of every record: cheap at this size. Otherwise each
-   * reading task writes a file for every month it holds, as before. With files spanning years
-   * (the sample's span six) that made hundreds of small files which every later read opened:
-   * 445 for the sample's 8,223 records, against 72 now.
+   * Runs whose input is at most this large (about 100,000 records) write their record tables
+   * one file per month, through a shuffle of every record: cheap at this size. Otherwise each
+   * reading task writes a file for every month it holds. With files spanning years (the
+   * sample's span six) that made hundreds of small files which every later read opened: 445
+   * for the sample's 8,223 records, against 72 now. Bytes, not records: the first write comes
+   * before the records are counted.
    */
-  static final long SMALL_RUN_RECORDS = 100_000;
+  static final long SMALL_RUN_BYTES = 32L << 20;
 
-  /** {@code rows} in one partition per month when the run is small (see SMALL_RUN_RECORDS). */
-  private Dataset<Row> byMonthWhenSmall(Dataset<Row> rows) {
-    return total(FileStats::accepted) <= SMALL_RUN_RECORDS ? rows.repartition(col("period"))
-        : rows;
+  private boolean smallRun() {
+    return prepared.inputs().stream().mapToLong(Ingest.InputRef::sizeBytes).sum()
+        <= SMALL_RUN_BYTES;
   }
 
-  /**
-   * The input was read again to write a table: this is where a lost or extra row would show.
-   */
+  /** {@code rows} in one partition per month when the run is small (see SMALL_RUN_BYTES). */
+  private Dataset<Row> byMonthWhenSmall(Dataset<Row> rows) {
+    return smallRun() ? rows.repartition(col("period")) : rows;
+  }
+
+  /** Where a lost or extra row of a written table would show. */
   private static long checkWritten(String table, long written, long expected) {
     if (written != expected) {
       throw new IllegalStateException("Conservation broken: " + written + " rows staged for "

@@ -96,7 +96,10 @@ public final class Warehouse {
    * many rows were written, counted by the write itself (no second read).
    */
   public long stage(TableSchema table, Dataset<Row> rows) {
-    String path = stagedTable(table.name()).toString();
+    return write(table, rows, stagedTable(table.name()));
+  }
+
+  private long write(TableSchema table, Dataset<Row> rows, Path path) {
     Observation written = new Observation();
     DataFrameWriter<Row> writer = rows.select(table.columns())
         .observe(written, count(lit(1)).as("rows")).write();
@@ -108,7 +111,7 @@ public final class Warehouse {
     writer
         .mode(SaveMode.Overwrite)
         .partitionBy(table.partitionColumns().toArray(String[]::new))
-        .parquet(path);
+        .parquet(path.toString());
     try {
       return (Long) written.getAsJava().get("rows");
     } catch (InterruptedException e) {
@@ -116,6 +119,67 @@ public final class Warehouse {
       throw new IllegalStateException("Interrupted while counting the rows of " + table.name(),
           e);
     }
+  }
+
+  /** The staged partition values of a table partitioned by one column. */
+  private TreeSet<String> stagedValues(TableSchema table) throws IOException {
+    String column = table.partitionColumns().get(0);
+    TreeSet<String> values = new TreeSet<>();
+    Path staged = stagedTable(table.name());
+    if (fs.exists(staged)) {
+      for (FileStatus s : fs.listStatus(staged)) {
+        String name = s.getPath().getName();
+        if (s.isDirectory() && name.startsWith(column + "=")) {
+          values.add(name.substring(column.length() + 1));
+        }
+      }
+    }
+    return values;
+  }
+
+  /**
+   * Removes the staged partitions of {@code table} whose value is not in {@code keep}: rows
+   * written before the run knew its months.
+   */
+  public void unstageOutside(TableSchema table, Collection<String> keep) {
+    String column = table.partitionColumns().get(0);
+    try {
+      for (String value : stagedValues(table)) {
+        if (!keep.contains(value)) {
+          fs.delete(new Path(stagedTable(table.name()), column + "=" + value), true);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot remove staged partitions of " + table.name(), e);
+    }
+  }
+
+  /**
+   * Writes the staged partitions {@code values} of {@code table} again through {@code change}
+   * (read back with the declared schema), in place of the ones staged. Returns the rows
+   * written.
+   */
+  public long restage(TableSchema table, Collection<String> values,
+      java.util.function.UnaryOperator<Dataset<Row>> change) {
+    String column = table.partitionColumns().get(0);
+    Path staged = stagedTable(table.name());
+    Path rewritten = new Path(stagingRoot(), table.name() + "_restaged");
+    long rows = write(table, change.apply(readStaged(table).filter(
+        org.apache.spark.sql.functions.col(column).cast("string").isin(values.toArray()))),
+        rewritten);
+    try {
+      for (String value : values) {
+        String dir = column + "=" + value;
+        fs.delete(new Path(staged, dir), true);
+        if (fs.exists(new Path(rewritten, dir))) {
+          fs.rename(new Path(rewritten, dir), new Path(staged, dir));
+        }
+      }
+      fs.delete(rewritten, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot replace staged partitions of " + table.name(), e);
+    }
+    return rows;
   }
 
   /**
@@ -194,15 +258,7 @@ public final class Warehouse {
             + ": only one partition column is supported");
       }
       String column = table.partitionColumns().get(0);
-      TreeSet<String> stagedValues = new TreeSet<>();
-      if (fs.exists(staged)) {
-        for (FileStatus s : fs.listStatus(staged)) {
-          String name = s.getPath().getName();
-          if (s.isDirectory() && name.startsWith(column + "=")) {
-            stagedValues.add(name.substring(column.length() + 1));
-          }
-        }
-      }
+      TreeSet<String> stagedValues = stagedValues(table);
       TreeSet<String> inScope = new TreeSet<>(scope);
       if (!inScope.containsAll(stagedValues)) {
         stagedValues.removeAll(inScope);

@@ -36,7 +36,7 @@ class IngestTest {
     r[Ingested.PERIOD_KEY] = month;
     r[Ingested.ROW_STATUS] = Ingested.ACCEPTED;
     r[Ingested.SOURCE_KEY] = month + "|" + code;      // the natural key: month and commodity
-    Ingested.setIds(r);                                // record_id, content_hash: as the reader
+    Ingested.setIds(r);                                // record_id: as the reader
     return new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(r,
         Ingested.SCHEMA);
   }
@@ -104,9 +104,12 @@ class IngestTest {
     List<String> uris = refs.stream().map(Ingest.InputRef::uri).toList();
     Map<String, SourceFormat> formats = Map.of("comtrade",
         new ComtradeFormat(ComtradeFormatTest.COUNTRIES));
+    // The survey's read: the accepted records, as the run writes them to trade_records.
+    Survey.Collector collector = Survey.Collector.register(SparkTestSession.get());
     Dataset<Row> survey = Ingest.read(SparkTestSession.get(), refs, formats, Map.of(),
-        ReadPass.survey(uris)).cache();
-    Dataset<Row> duplicates = Survey.duplicates(survey, null, uris);
+        ReadPass.survey(uris, collector)).cache();
+    assertThat(survey.count()).isEqualTo(4);
+    Dataset<Row> duplicates = Survey.duplicates(survey, uris);
 
     Dataset<Row> out = Ingest.markDuplicates(Ingest.read(SparkTestSession.get(), refs, formats,
         Map.of()).filter("row_status != 'file'"), duplicates);
@@ -123,29 +126,30 @@ class IngestTest {
         .isEqualTo("same record as " + uris.get(0) + ":2");
 
     // The counts the run makes from the survey: file (by index), reason, countable, n, USD.
-    List<String> tallies = Survey.duplicateTallies(survey, null, duplicates).stream()
+    List<String> tallies = Survey.duplicateTallies(duplicates).stream()
         .map(t -> t.file() + " " + t.reasonCode() + " " + t.countable() + " " + t.n() + " "
             + t.usd())
         .sorted().toList();
     assertThat(tallies).containsExactly("1 duplicate true 1 10.00",
         "2 conflicting_duplicate true 1 99.00");
+    // Only January's partition of trade_records is written again.
+    assertThat(Survey.monthsWithDuplicates(duplicates)).containsExactly("2023-01-01");
 
     // The rejected pass parses exactly the rejected lines; too many to list: whole files.
-    ReadPass.Lines lines = Survey.rejectedLines(survey, null, duplicates, uris,
+    ReadPass.Lines lines = Survey.rejectedLines(collector.value(), duplicates,
         Map.of(uris.get(0), 0L, uris.get(1), 2L, uris.get(2), 1L));
     assertThat(lines.byFile()).containsOnlyKeys(uris.get(1), uris.get(2));
     assertThat(lines.byFile().get(uris.get(1))).containsExactly(2L, 3L);
     assertThat(lines.byFile().get(uris.get(2))).containsExactly(2L);
-    ReadPass.Lines many = Survey.rejectedLines(survey, null, duplicates, uris,
+    ReadPass.Lines many = Survey.rejectedLines(collector.value(), duplicates,
         Map.of(uris.get(0), Survey.MAX_LISTED_LINES, uris.get(1), 2L, uris.get(2), 0L));
     assertThat(many.byFile()).isEmpty();
     assertThat(many.everyLine()).containsExactlyInAnyOrder(uris.get(0), uris.get(1));
 
     // With only February in the run, January's copies are outside it: no duplicates.
-    List<java.time.YearMonth> feb = List.of(java.time.YearMonth.of(2023, 2));
-    assertThat(Survey.duplicateTallies(survey, feb, Survey.duplicates(survey, feb, uris)))
-        .isEmpty();
-    assertThat(Survey.acceptedMonths(Survey.tallies(survey))).extracting(Object::toString)
+    assertThat(Survey.duplicateTallies(Survey.duplicates(
+        survey.filter("period = date'2023-02-01'"), uris))).isEmpty();
+    assertThat(Survey.acceptedMonths(collector.tallies())).extracting(Object::toString)
         .containsExactly("2023-01", "2023-02");
     survey.unpersist();
   }
@@ -158,9 +162,10 @@ class IngestTest {
     Row feb2 = withKey(accepted("b.csv", 2, "2023-02", "854231", "1"), "DOC-1");
     Row jan = withKey(accepted("c.csv", 2, "2023-01", "854231", "1"), "DOC-1");
     Dataset<Row> duplicates = SparkTestSession.get().createDataFrame(List.of(RowFactory.create(
-            feb1.<String>getAs("record_id"), "a.csv", 2L, feb1.<Long>getAs("content_hash"))),
-        new org.apache.spark.sql.types.StructType().add("dup_id", "string")
-            .add("kept_file", "string").add("kept_line", "long").add("kept_hash", "long"));
+            "b.csv", 2L, "a.csv", 2L, true)),
+        new org.apache.spark.sql.types.StructType().add("dup_file", "string")
+            .add("dup_line", "long").add("kept_file", "string").add("kept_line", "long")
+            .add("same_content", "boolean"));
     Dataset<Row> scoped = Ingest.withPeriodScope(frame(feb1, feb2, jan),
         List.of(java.time.YearMonth.of(2023, 2)));
     assertThat(Ingest.markDuplicates(scoped, duplicates).orderBy("source_file").collectAsList())
@@ -204,8 +209,8 @@ class IngestTest {
     List<Row> tallies = List.of(tally("accepted", "2023-09"), tally("accepted", "2023-12"),
         tally("accepted", "2023-10"), tally("accepted", "2024-02"),
         tally("rejected", "2099-01"),
-        new GenericRowWithSchema(new Object[] {Survey.FILE, 0, null, null, null, null, null,
-            null, null, null, null, null, 5L, null, "sha", null, null, null}, Survey.SCHEMA));
+        Survey.row(Survey.FILE, 0, null, null, null, null, null, 5L, null, "sha", null, null,
+            null));
     List<java.time.YearMonth> months = Periods.parse("last:3")
         .resolve(Survey.acceptedMonths(tallies));
     assertThat(months).extracting(Object::toString)
@@ -216,9 +221,8 @@ class IngestTest {
   }
 
   private static Row tally(String status, String month) {
-    return new GenericRowWithSchema(new Object[] {Survey.TALLY, 0, null, null, null, null,
-        Date.valueOf(month + "-01"), null, true, status, null, month, 1L, BigDecimal.ONE, null,
-        null, null, null}, Survey.SCHEMA);
+    return Survey.row(Survey.TALLY, 0, Date.valueOf(month + "-01"), true, status, null, month,
+        1L, BigDecimal.ONE, null, null, null, null);
   }
 
   @Test

@@ -31,18 +31,13 @@ class ReadPassTest {
   private static final ComtradeFormat FORMAT = new ComtradeFormat(ComtradeFormatTest.COUNTRIES);
 
   private static List<Row> read(Path file, ReadPass pass) {
-    return read(file, pass, Ingested.SCHEMA);
-  }
-
-  private static List<Row> read(Path file, ReadPass pass,
-      org.apache.spark.sql.types.StructType schema) {
     String uri = file.toUri().toString();
     Ingest.FileRows rows = new Ingest.FileRows(new Ingest.InputRef("comtrade", uri, 0), FORMAT,
         InputFile.open(uri, "UTF-8", ',', Map.of()), pass);
     List<Row> out = new ArrayList<>();
     // With the schema, so that fields can be taken by name.
     rows.forEachRemaining(r -> out.add(new GenericRowWithSchema(
-        scala.jdk.javaapi.CollectionConverters.asJava(r.toSeq()).toArray(), schema)));
+        scala.jdk.javaapi.CollectionConverters.asJava(r.toSeq()).toArray(), Ingested.SCHEMA)));
     return out;
   }
 
@@ -58,46 +53,41 @@ class ReadPassTest {
   }
 
   @Test
-  void theSurveyEmitsFixedWidthKeysRejectedLinesAndTheFilesTallies(@TempDir Path dir)
+  void theSurveyEmitsTheAcceptedRowsAndHandsTheFilesTalliesToTheCollector(@TempDir Path dir)
       throws Exception {
     Path file = file(dir);
     String uri = file.toUri().toString();
-    List<Row> rows = read(file, ReadPass.survey(List.of("file:/first.csv", uri)),
-        Survey.SCHEMA);
-    assertThat(rows).extracting(r -> r.<Integer>getAs("kind"))
-        .containsExactly(Survey.KEY, Survey.REJECTED_LINE, Survey.KEY, Survey.KEY,
-            Survey.TALLY, Survey.TALLY, Survey.TALLY, Survey.FILE);
-    // The file is second in path order: locations are 1 << 40 | line.
-    assertThat(rows.subList(0, 4)).extracting(r -> r.<Long>getAs("loc"))
-        .containsExactly((1L << 40) | 2, (1L << 40) | 3, (1L << 40) | 4, (1L << 40) | 5);
+    Survey.Collector collector = new Survey.Collector();
+    List<Row> rows = read(file, ReadPass.survey(List.of("file:/first.csv", uri), collector));
+    assertThat(rows).extracting(r -> r.<Long>getAs("source_line")).containsExactly(2L, 4L, 5L);
+    assertThat(rows).allSatisfy(r -> assertThat(r.<String>getAs("hs_code")).isEqualTo("854231"));
     // Lines 2 and 5 are the same record; line 4 is another.
-    Row line2 = rows.get(0);
-    Row line4 = rows.get(2);
-    Row line5 = rows.get(3);
-    assertThat(List.of(line5.<Long>getAs("key_hi"), line5.<Long>getAs("key_lo"),
-        line5.<Long>getAs("content_hash"))).isEqualTo(List.of(line2.<Long>getAs("key_hi"),
-        line2.<Long>getAs("key_lo"), line2.<Long>getAs("content_hash")));
-    assertThat(line4.<Long>getAs("key_hi")).isNotEqualTo(line2.<Long>getAs("key_hi"));
-    assertThat(line4.<Long>getAs("content_hash"))
-        .isNotEqualTo(line2.<Long>getAs("content_hash"));
+    assertThat(rows.get(2).<String>getAs("record_id"))
+        .isEqualTo(rows.get(0).<String>getAs("record_id"))
+        .isNotEqualTo(rows.get(1).<String>getAs("record_id"));
+
+    // One part: the whole file, second in path order; its rejected line is 3.
+    assertThat(collector.value()).containsOnlyKeys(Survey.partKey(uri, null));
+    Survey.Part part = collector.value().get(Survey.partKey(uri, null));
+    assertThat(part.rejectedLines()).containsExactly(3L);
+    assertThat(part.tooManyLines()).isFalse();
+    List<Row> tallies = collector.tallies();
+    assertThat(tallies).extracting(r -> r.<Integer>getAs("file")).containsOnly(1);
+    assertThat(tallies).extracting(r -> r.<Integer>getAs("kind"))
+        .containsExactly(Survey.TALLY, Survey.TALLY, Survey.TALLY, Survey.FILE);
     // Tallies, worked out from TEXT: January 5 + 5, February 7, one unreadable line.
-    assertThat(rows.subList(4, 7)).extracting(r -> r.<String>getAs("row_status") + " "
+    assertThat(tallies.subList(0, 3)).extracting(r -> r.<String>getAs("row_status") + " "
             + r.<String>getAs("reason_code") + " " + r.<String>getAs("period_key") + " "
             + r.<Long>getAs("n") + " " + r.<Object>getAs("sum_usd"))
         .containsExactlyInAnyOrder("accepted null 2022-01 2 10.00",
             "rejected field_count unknown 1 null", "accepted null 2022-02 1 7.00");
-    Row fileRow = rows.get(7);
+    Row fileRow = tallies.get(3);
     assertThat(fileRow.<Long>getAs("n")).isEqualTo(4L);
     assertThat(fileRow.<String>getAs("sha256")).isEqualTo(sha256(file));
-  }
 
-  @Test
-  void theAcceptedPassEmitsFullAcceptedRowsAndNoFileRow(@TempDir Path dir) throws Exception {
-    Path file = file(dir);
-    List<Row> rows = read(file, ReadPass.accepted(Map.of(file.toUri().toString(),
-        sha256(file))));
-    assertThat(rows).extracting(r -> r.<Long>getAs("source_line")).containsExactly(2L, 4L, 5L);
-    assertThat(rows).allSatisfy(r -> assertThat(r.<String>getAs("hs_code")).isEqualTo("854231"));
+    // A part read again (a retried task) replaces its first copy: nothing is counted twice.
+    read(file, ReadPass.survey(List.of("file:/first.csv", uri), collector));
+    assertThat(collector.tallies()).hasSize(4);
   }
 
   @Test
@@ -125,7 +115,10 @@ class ReadPassTest {
     String uri = file.toUri().toString();
     String before = sha256(file);
     Files.writeString(file, TEXT.replace(",5\n", ",6\n"), StandardCharsets.UTF_8);
-    assertThatThrownBy(() -> read(file, ReadPass.accepted(Map.of(uri, before))))
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
+    ReadPass again = ReadPass.rejected(Map.of(uri, before), sc.broadcast(
+        new ReadPass.Lines(Map.of(), Set.of(uri))));
+    assertThatThrownBy(() -> read(file, again))
         .isInstanceOf(InputFileException.class)
         .hasMessageContaining("changed while the run was reading it")
         .hasMessageContaining(before);

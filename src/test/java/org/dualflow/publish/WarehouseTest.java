@@ -88,6 +88,25 @@ class WarehouseTest {
     assertThat(dir.resolve("_staging")).doesNotExist();
   }
 
+  @Test
+  void stagedMonthsCanBeDroppedOrWrittenAgainBeforeThePublish(@TempDir Path dir) {
+    Warehouse run = new Warehouse(spark(), dir.toUri().toString(), "run1");
+    run.stage(EVENTS, frame("a", "2024-01-01", 1, "b", "2024-02-01", 2, "c", "2024-02-01", 3,
+        "d", "2024-03-01", 4));
+    // A month the run turned out not to own goes; another is written again without "b".
+    run.unstageOutside(EVENTS, List.of("2024-02-01", "2024-03-01"));
+    assertThat(run.restage(EVENTS, List.of("2024-02-01"), rows -> rows.filter("k != 'b'")))
+        .isEqualTo(1);
+    assertThat(run.readStaged(EVENTS).orderBy("k").collectAsList())
+        .extracting(r -> r.getString(0) + " " + r.getDate(2))
+        .containsExactly("c 2024-02-01", "d 2024-03-01");
+    assertThat(dir.resolve("_staging/run1/test_events_restaged")).doesNotExist();
+    run.planPublish(EVENTS, List.of("2024-02-01", "2024-03-01"));
+    run.commit();
+    run.cleanUp();
+    assertThat(contents(dir)).containsExactly("c 2024-02-01 3", "d 2024-03-01 4");
+  }
+
   private static void publish(String root, String runId, List<String> scope, Object... rows) {
     Warehouse w = new Warehouse(spark(), root, runId);
     w.recover();
