@@ -146,10 +146,10 @@ final class PipelineRun {
       this.lock = lock;
       try {
         recoverEarlierRuns();
+        // The survey already stages trade_records: a run killed in it must leave its row too.
+        stageAbandonedManifest();
         Surveyed surveyed = survey();
-        warehouse.stageAbandonedManifest(manifest.toRow("failed", "abandoned: the run stopped "
-            + "(killed or crashed) before it published; nothing of it was published", null,
-            Pipeline.appVersion(), spark.version()));
+        stageAbandonedManifest();     // again, now with the files and their counts
         QualityGate.check(counted, config.maxRejectRatio(), runId,
             config.periods().isLatest());
         long trade = removeDuplicates(surveyed);
@@ -178,6 +178,16 @@ final class PipelineRun {
         warehouse.cleanUp();
       }
     }
+  }
+
+  /**
+   * The manifest row the next run publishes if this one dies before its commit point (see
+   * {@link Warehouse#recover}).
+   */
+  private void stageAbandonedManifest() {
+    warehouse.stageAbandonedManifest(manifest.toRow("failed", "abandoned: the run stopped "
+        + "(killed or crashed) before it published; nothing of it was published", null,
+        Pipeline.appVersion(), spark.version()));
   }
 
   /** Completes or removes what earlier runs that died left behind. */
