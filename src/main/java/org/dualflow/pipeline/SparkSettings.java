@@ -15,15 +15,14 @@ import org.dualflow.publish.NioLocalFileSystem;
  */
 public final class SparkSettings {
 
+  // Spark's in-memory cache (the analytics' shared inputs) stays compressed, Spark's default:
+  // uncompressed, it ran a 50M-row run with the analytics out of a 1 GiB heap
+  // (OutOfMemoryError building the cache); compressed, that run completes, and at 10M rows
+  // the analytics take the same time with less collection.
   public static final Map<String, String> DEFAULTS = Map.of(
       "spark.sql.session.timeZone", "UTC",
       "spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS",
       "spark.sql.sources.partitionOverwriteMode", "static",
-      // The analytics cache their shared inputs and read them a few times; compressing the
-      // cache makes Spark gather dictionary and run-length statistics over every value of
-      // every column (a tenth of the job's CPU when it cached whole input rows) for memory it
-      // spills anyway (at 10M rows: less collection, the same wall time).
-      "spark.sql.inMemoryColumnarStorage.compressed", "false",
       // Tables are partitioned by month: a few hundred folders over decades. Above 32 folders
       // Spark lists them with a Spark job of its own (a few hundred milliseconds each time a
       // table is read) where the driver lists them in milliseconds.
