@@ -149,6 +149,22 @@ class ComtradeLayoutsTest {
   }
 
   @Test
+  void theRunsSurveyReadOfThePortalFileGivesTheSameTotalsAndCountsEveryLine()
+      throws IOException {
+    // The read a run makes: the accepted rows (written to trade_records) and the file's tally.
+    String uri = "file:" + PORTAL.toAbsolutePath();
+    Survey.Collector collector = new Survey.Collector();
+    List<Row> rows = MappedFormatTest.readUri(uri, Files.size(PORTAL),
+        new ComtradeFormat(ComtradeFormatTest.COUNTRIES),
+        ReadPass.survey(List.of(uri), collector));
+    assertPortalTotals(rows, "survey");
+    Survey.Part part = collector.value().get(Survey.partKey(uri, null));
+    assertThat(part.rejectedLines()).isEmpty();
+    assertThat(collector.tallies()).filteredOn(r -> r.<Integer>getAs("kind") == Survey.FILE)
+        .extracting(r -> r.<Long>getAs("n")).containsExactly((long) rows.size());
+  }
+
+  @Test
   void thePortalFileSavedAsUtf8WithAByteOrderMarkAndEveryFieldQuotedGivesTheSameTotals()
       throws IOException {
     // Re-written field by field: every field quoted, no comma after the last, UTF-8 with a BOM.

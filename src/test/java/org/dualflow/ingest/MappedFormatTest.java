@@ -75,11 +75,17 @@ class MappedFormatTest {
 
   /** Reads a file named as input discovery names it (a file in an archive too). */
   static List<Row> readUri(String uri, long size, SourceFormat format) throws IOException {
+    return readUri(uri, size, format, ReadPass.all());
+  }
+
+  /** As {@link #readUri(String, long, SourceFormat)}, with the given pass. */
+  static List<Row> readUri(String uri, long size, SourceFormat format, ReadPass pass)
+      throws IOException {
     Ingest.InputRef ref = new Ingest.InputRef(format.name(), uri, size);
     Ingest.checkHeader(ref, format, Map.of());
     List<Row> rows = new ArrayList<>();
     copyRows(new Ingest.FileRows(ref, format,
-        InputFile.open(uri, format.encoding(), format.delimiter(), Map.of())), rows);
+        InputFile.open(uri, format.encoding(), format.delimiter(), Map.of()), pass), rows);
     return rows;
   }
 
