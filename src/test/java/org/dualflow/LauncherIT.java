@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
@@ -54,6 +55,50 @@ class LauncherIT {
         + "quality.max-reject-ratio=0.1\n");
     assertOneLineError(Launcher.run(dir, "run", "job.properties"), 3, "Quality gate: file:"
         + dir.resolve("half.csv") + " rejects 50.0% (2 of 4: field_count 1, e.g. line 4: ");
+  }
+
+  /**
+   * A stand-in JDK whose {@code java} runs {@code script}: the launcher's own handling of how the
+   * job's JVM ends, without starting one. No class-data archive, which is keyed by the JVM.
+   */
+  private Map<String, String> standInJvm(String script) throws Exception {
+    Path java = dir.resolve("jdk/bin/java");
+    Files.createDirectories(java.getParent());
+    Files.writeString(java, "#!/bin/sh\n" + script);
+    assertThat(java.toFile().setExecutable(true)).isTrue();
+    Files.writeString(dir.resolve("job.properties"), "input.comtrade=x.csv\nwarehouse=wh\n");
+    return Map.of("JAVA_HOME", dir.resolve("jdk").toString(), "DUALFLOW_CDS", "off",
+        "DUALFLOW_DRIVER_MEMORY", "700m");
+  }
+
+  @Test
+  void aJobOutOfMemoryEndsWithTheFixOnItsLastLine() throws Exception {
+    // As Spark ends a job out of heap: the error and its stack trace, then exit code 52.
+    Map<String, String> env = standInJvm("echo 'java.lang.OutOfMemoryError: Java heap space' >&2"
+        + "\necho '\tat org.apache.spark.executor.Executor' >&2\nexit 52\n");
+    Launcher.Result r = Launcher.run(dir, env, "run", "job.properties");
+    assertThat(r.exitCode()).as(r.stderr()).isEqualTo(52);
+    assertThat(r.stderr().lines().reduce((first, second) -> second)).hasValue("dualflow: the job"
+        + " ran out of memory (a Java heap of 700m); run it again with a larger one, e.g."
+        + " DUALFLOW_DRIVER_MEMORY=2g jobs/dualflow run ...");
+  }
+
+  @Test
+  void aStoppedLauncherStopsItsJob() throws Exception {
+    // The job notes the TERM it is passed and ends as a JVM does on it (128 + 15).
+    Map<String, String> env = standInJvm("trap 'echo stopped > stopped; exit 143' TERM\n"
+        + "echo started > started\nwhile true; do sleep 0.1; done\n");
+    Path out = dir.resolve("out.txt");
+    Path err = dir.resolve("err.txt");
+    Process launcher = Launcher.start(dir, out, err, env, "run", "job.properties");
+    for (int i = 0; i < 300 && !Files.exists(dir.resolve("started")); i++) {
+      Thread.sleep(100);
+    }
+    assertThat(dir.resolve("started")).as(Files.readString(err)).exists();
+    launcher.destroy();                                               // SIGTERM
+    assertThat(launcher.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(launcher.exitValue()).isEqualTo(143);
+    assertThat(dir.resolve("stopped")).hasContent("stopped");
   }
 
   @Test
