@@ -455,6 +455,10 @@ public final class MappedFormat implements SourceFormat {
     private final Map<List<Expr>, NumberLayout> layouts = new java.util.IdentityHashMap<>();
     /** Per totals column: whether a total row and whether another row was seen. */
     private final Map<String, boolean[]> totalsSeen = new HashMap<>();
+    /** The countable 6-digit codes read, with the first line of each. */
+    private final Map<String, Long> sixDigitLines = new HashMap<>();
+    /** The first six digits of the countable longer codes read, with the first such line. */
+    private final Map<String, Long> longerCodeLines = new HashMap<>();
     private RecordReader record;
 
     Parser(int fieldCount, Map<String, Integer> index, Map<String, String> matchedHeader,
@@ -512,6 +516,32 @@ public final class MappedFormat implements SourceFormat {
               + record.lineNumber() + " has '" + v + "'); adding both would count the same "
               + "trade twice: export either the totals or the single values");
         }
+      }
+    }
+
+    /**
+     * A 6-digit line and the longer lines under it (HS6 854231 and CN8 85423190, as Eurostat's
+     * relational view gives them when several product levels are chosen) are the same trade
+     * twice, and both would count: the file is refused whole, as for totals. A longer code
+     * that refines no 6-digit line of the file, and the reverse, is fine. A file read in
+     * splits is checked within each split; Comext's layouts, whose downloads offer several
+     * product levels at once, have totals and are always read whole.
+     */
+    private void checkLevels(Object[] row) {
+      if (!Boolean.TRUE.equals(row[Ingested.IS_COUNTABLE])) {
+        return;
+      }
+      String code = (String) row[Ingested.HS_CODE];
+      String head = code.substring(0, 6);
+      long line = record.lineNumber();
+      boolean six = code.length() == 6;
+      (six ? sixDigitLines : longerCodeLines).putIfAbsent(head, line);
+      Long other = (six ? longerCodeLines : sixDigitLines).get(head);
+      if (other != null) {
+        throw new InputFileException("Cannot read " + file + ": it has the 6-digit code " + head
+            + " and longer codes under it (lines " + Math.min(line, other) + " and "
+            + Math.max(line, other) + "); adding both would count the same trade twice: "
+            + "export one level of product codes (CN8 or HS6), not both");
       }
     }
 
@@ -577,6 +607,7 @@ public final class MappedFormat implements SourceFormat {
           }
         }
         fill(row, values, month);
+        checkLevels(row);
         row[Ingested.SOURCE_KEY] = sourceKey(values);
         row[Ingested.ROW_STATUS] = Ingested.ACCEPTED;
       } catch (Rejection e) {

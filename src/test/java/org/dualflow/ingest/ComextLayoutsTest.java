@@ -200,6 +200,41 @@ class ComextLayoutsTest {
   }
 
   @Test
+  void aFileWithASixDigitCodeAndTheLongerCodesUnderItIsRefusedWhole() {
+    // HS6 854231 (2,100,000 EUR) is its CN8 lines 85423111 and 85423190 (14,475 + 2,085,525):
+    // read as they are, Germany's exports to Russia would count 4,200,000 EUR.
+    assertThatThrownBy(() -> records("relational-view-hs6-and-cn8.csv"))
+        .isInstanceOf(InputFileException.class)
+        .hasMessageEndingWith("relational-view-hs6-and-cn8.csv: it has the 6-digit code 854231 "
+            + "and longer codes under it (lines 2 and 3); adding both would count the same "
+            + "trade twice: export one level of product codes (CN8 or HS6), not both");
+  }
+
+  @Test
+  void longerCodesFirstAreRefusedAsWellButCodesOfOtherHeadingsOrNotCountedAreRead(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    String header = "\"REPORTER\",\"PARTNER\",\"PRODUCT\",\"FLOW\",\"STAT_PROCEDURE\","
+        + "\"PERIOD\",\"VALUE_IN_EUR\"\r\n";
+    String germanyToRussia = "\"DE\",\"RU\",\"%s\",\"EXPORT\",\"Total\",\"Jan. 2021\",\"%d\"\r\n";
+    Path reversed = dir.resolve("cn8-then-hs6.csv");
+    Files.writeString(reversed, header + germanyToRussia.formatted("85423190", 2_085_525)
+        + germanyToRussia.formatted("854231", 2_100_000));
+    assertThatThrownBy(() -> MappedFormatTest.read(reversed, MappedFormatTest.format("comext",
+        Map.of()))).isInstanceOf(InputFileException.class)
+        .hasMessageContaining("the 6-digit code 854231 and longer codes under it (lines 2 and 3)");
+    // CN8 85423190 and HS6 854232 (another subheading) are different goods; the EU-27 line
+    // (an aggregate area, not counted) under 854231 does not double anything either.
+    Path mixed = dir.resolve("cn8-and-other-hs6.csv");
+    Files.writeString(mixed, header + germanyToRussia.formatted("85423190", 2_085_525)
+        + germanyToRussia.formatted("854232", 1_000)
+        + "\"EU27_2020\",\"RU\",\"854231\",\"EXPORT\",\"Total\",\"Jan. 2021\",\"30386190\"\r\n");
+    List<Row> rows = MappedFormatTest.read(mixed, MappedFormatTest.format("comext", Map.of()))
+        .stream().filter(r -> !"file".equals(r.getAs("row_status"))).toList();
+    assertThat(countableUsd(rows, "DEU", "RUS")).isEqualByComparingTo(
+        usd(2_085_525, EUR_2021_01).add(usd(1_000, EUR_2021_01)));
+  }
+
+  @Test
   void theCodeLabelModeIsReadByItsCodesAndAConfidentialCodeIsSetAsideNotMalformed()
       throws IOException {
     List<Row> rows = records("relational-view-code-labels.csv");
