@@ -210,8 +210,9 @@ public final class Benchmark {
   }
 
   /**
-   * Runs a command to its end; returns null when it fails. Peak resident memory is the
-   * process's VmHWM, polled (it only grows) until the process ends.
+   * Runs a command to its end; returns null when it fails. Peak resident memory is the sum of
+   * the VmHWM of the process and of each process it starts (the launcher's shell, a few MB, and
+   * the job's JVM), polled (it only grows) until the process ends.
    */
   static Measure measure(List<String> command, String driverMemory, String startupMarker)
       throws Exception {
@@ -239,12 +240,16 @@ public final class Benchmark {
       }
     });
     reader.start();
-    long peak = 0;
-    Path status = Path.of("/proc", String.valueOf(p.pid()), "status");
+    // Per process: the launcher runs the job's JVM as its child.
+    java.util.Map<Long, Long> peaks = new java.util.HashMap<>();
     while (p.isAlive()) {
-      peak = Math.max(peak, vmHwm(status));
+      java.util.stream.Stream.concat(java.util.stream.Stream.of(p.toHandle()),
+              p.toHandle().descendants())
+          .forEach(h -> peaks.merge(h.pid(), vmHwm(Path.of("/proc", String.valueOf(h.pid()),
+              "status")), Math::max));
       p.waitFor(50, TimeUnit.MILLISECONDS);
     }
+    long peak = peaks.values().stream().mapToLong(Long::longValue).sum();
     long end = System.nanoTime();
     reader.join();
     if (p.exitValue() != 0) {
