@@ -137,9 +137,15 @@ class ProductionRunIT {
       }
       assertThat(job.isAlive()).as("the job ended before it could be killed: %s",
           Files.readString(err)).isTrue();
-      job.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-      job.destroyForcibly();                                       // SIGKILL
-      job.waitFor(1, TimeUnit.MINUTES);
+      // The launcher and the job's JVM, its child: both killed, and both gone before the next
+      // run looks at the lock (a killed process can outlive the signal for a moment).
+      List<ProcessHandle> processes = new java.util.ArrayList<>(job.toHandle().descendants()
+          .toList());
+      processes.add(job.toHandle());
+      processes.forEach(ProcessHandle::destroyForcibly);          // SIGKILL
+      for (ProcessHandle p : processes) {
+        p.onExit().get(1, TimeUnit.MINUTES);
+      }
       assertThat(Files.readString(out)).doesNotContain("succeeded");
 
       WarehouseSnapshot.assertSame(WarehouseSnapshot.of(wh), fullRun);
