@@ -91,14 +91,22 @@ class LauncherIT {
     Path out = dir.resolve("out.txt");
     Path err = dir.resolve("err.txt");
     Process launcher = Launcher.start(dir, out, err, env, "run", "job.properties");
-    for (int i = 0; i < 300 && !Files.exists(dir.resolve("started")); i++) {
-      Thread.sleep(100);
+    List<ProcessHandle> job = List.of();
+    try {
+      for (int i = 0; i < 300 && !Files.exists(dir.resolve("started")); i++) {
+        Thread.sleep(100);
+      }
+      assertThat(dir.resolve("started")).as(Files.readString(err)).exists();
+      job = launcher.descendants().toList();
+      launcher.destroy();                                             // SIGTERM
+      assertThat(launcher.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      // What the job noted, and its exit code, passed on.
+      assertThat(dir.resolve("stopped")).hasContent("stopped");
+      assertThat(launcher.exitValue()).isEqualTo(143);
+    } finally {
+      job.forEach(ProcessHandle::destroyForcibly);                  // if it was not passed on
+      launcher.destroyForcibly();
     }
-    assertThat(dir.resolve("started")).as(Files.readString(err)).exists();
-    launcher.destroy();                                               // SIGTERM
-    assertThat(launcher.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    assertThat(launcher.exitValue()).isEqualTo(143);
-    assertThat(dir.resolve("stopped")).hasContent("stopped");
   }
 
   @Test

@@ -137,15 +137,12 @@ class ProductionRunIT {
       }
       assertThat(job.isAlive()).as("the job ended before it could be killed: %s",
           Files.readString(err)).isTrue();
-      // The launcher and the job's JVM, its child: both killed, and both gone before the next
-      // run looks at the lock (a killed process can outlive the signal for a moment).
-      List<ProcessHandle> processes = new java.util.ArrayList<>(job.toHandle().descendants()
-          .toList());
-      processes.add(job.toHandle());
-      processes.forEach(ProcessHandle::destroyForcibly);          // SIGKILL
-      for (ProcessHandle p : processes) {
-        p.onExit().get(1, TimeUnit.MINUTES);
-      }
+      // The job's JVM, the launcher's child, as the README says to kill it; the launcher
+      // collects it (so no process is left that the next run could take for the lock's holder)
+      // and ends with its code.
+      job.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);   // SIGKILL
+      assertThat(job.waitFor(1, TimeUnit.MINUTES)).isTrue();
+      assertThat(job.exitValue()).isEqualTo(137);
       assertThat(Files.readString(out)).doesNotContain("succeeded");
 
       WarehouseSnapshot.assertSame(WarehouseSnapshot.of(wh), fullRun);

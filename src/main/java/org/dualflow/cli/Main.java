@@ -27,8 +27,8 @@ import org.dualflow.report.ReportException;
  * <p>Exit codes: 0 success; 2 usage or configuration (bad job file, unknown key, missing input,
  * a file given to two sources, unreadable reference file); 3 input (an empty or unreadable
  * input file) or quality gate (a file rejecting more than quality.max-reject-ratio); 4 runtime
- * failure; 5 the warehouse is in use by another run. A user's mistake is one line on stderr,
- * never a stack trace.
+ * failure; 5 the warehouse is in use by another run; 52 (Spark's code) out of memory. A user's
+ * mistake is one line on stderr, never a stack trace.
  */
 public final class Main {
 
@@ -37,6 +37,8 @@ public final class Main {
   static final int INPUT = 3;
   static final int RUNTIME = 4;
   static final int BUSY = 5;
+  /** Spark's own exit code for a task out of memory, which the launcher explains. */
+  static final int OUT_OF_MEMORY = 52;
 
   /**
    * Where a command gets its Spark session: by default a new one, stopped when the command
@@ -133,8 +135,16 @@ public final class Main {
         return INPUT;
       }
       LOG.error("Run failed", e);
+      if (outOfMemory(e)) {
+        // The task's thread usually ends the JVM with 52 itself; when the failed job reaches
+        // this thread first, end it the same way (jobs/dualflow prints what to do).
+        return OUT_OF_MEMORY;
+      }
       err.println("dualflow: run failed: " + oneLine(e) + " (stack trace above)");
       return RUNTIME;
+    } catch (OutOfMemoryError e) {
+      LOG.error("Run failed", e);
+      return OUT_OF_MEMORY;
     }
   }
 
@@ -246,6 +256,20 @@ public final class Main {
 
   static String oneLine(Throwable e) {
     return Pipeline.oneLine(e);
+  }
+
+  /**
+   * Whether a failure is a heap exhausted: an {@link OutOfMemoryError} among its causes, or, for
+   * a failed Spark task, named in the message (the task's error reaches the driver as text).
+   */
+  static boolean outOfMemory(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof OutOfMemoryError || String.valueOf(t.getMessage())
+          .contains("java.lang.OutOfMemoryError")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static <T extends Throwable> T findCause(Throwable e, Class<T> type) {
