@@ -110,6 +110,38 @@ class LauncherIT {
   }
 
   @Test
+  void aJobStopsWhenItsLauncherIsKilledOutright() throws Exception {
+    Files.writeString(dir.resolve("a.csv"),
+        EndToEndIT.HEADER + "\n" + String.join("\n", EndToEndIT.A) + "\n");
+    Files.writeString(dir.resolve("job.properties"), "input.comtrade=a.csv\nwarehouse=wh\n"
+        + EndToEndIT.NO_GATE);
+    Path out = dir.resolve("out.txt");
+    Path err = dir.resolve("err.txt");
+    Process launcher = Launcher.start(dir, out, err, "run", "job.properties");
+    List<ProcessHandle> job = List.of();
+    try {
+      // Once Spark is up, the job is the launcher's child: SIGKILL the launcher alone.
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
+      while (!Files.readString(err).contains(" started, master ") && launcher.isAlive()
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      job = launcher.descendants().toList();
+      assertThat(job).as(Files.readString(err)).isNotEmpty();
+      launcher.destroyForcibly();
+      assertThat(launcher.waitFor(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+      for (ProcessHandle p : job) {
+        p.onExit().get(1, java.util.concurrent.TimeUnit.MINUTES);
+      }
+      assertThat(Files.readString(err)).contains("dualflow: the launcher (process "
+          + launcher.pid() + ") is gone; stopping the run");
+      assertThat(Files.readString(out)).doesNotContain("succeeded");
+    } finally {
+      job.forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  @Test
   void aJobRunsWithJsonLogsAndItsTablesAnswerSql() throws Exception {
     Files.writeString(dir.resolve("a.csv"),
         EndToEndIT.HEADER + "\n" + String.join("\n", EndToEndIT.A) + "\n");

@@ -81,9 +81,37 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    stopWithTheLauncher(System.getenv("DUALFLOW_LAUNCHER_PID"));
     int code = execute(args, System.out, System.err, Path.of("").toAbsolutePath(),
         Sessions.OWN);
     System.exit(code);
+  }
+
+  /**
+   * {@code jobs/dualflow run} starts the job's JVM as its child (to explain an out-of-memory
+   * exit) and gives its own process id. A launcher killed outright (SIGKILL, which it cannot
+   * pass on) would leave the job running unseen, holding the warehouse: the job stops as if
+   * sent TERM once it is no longer the launcher's child (an orphan is given another parent).
+   */
+  private static void stopWithTheLauncher(String launcherPid) {
+    if (launcherPid == null || launcherPid.isBlank()) {
+      return;
+    }
+    long launcher = Long.parseLong(launcherPid.trim());
+    Thread watch = new Thread(() -> {
+      while (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == launcher) {
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+      System.err.println("dualflow: the launcher (process " + launcher + ") is gone; stopping "
+          + "the run");
+      System.exit(143);                               // 128 + SIGTERM, as a stopped job ends
+    }, "dualflow-launcher-watch");
+    watch.setDaemon(true);
+    watch.start();
   }
 
   /**
