@@ -523,13 +523,13 @@ public final class MappedFormat implements SourceFormat {
      * A 6-digit line and the longer lines under it (HS6 854231 and CN8 85423190, as Eurostat's
      * relational view gives them when several product levels are chosen) are the same trade
      * twice, and both would count: the file is refused whole, as for totals. A longer code
-     * that refines no 6-digit line of the file, and the reverse, is fine. Checked for the
-     * layouts with totals lines (Comext's): aggregated statistics, whose downloads offer
-     * several product levels at once, and which are always read whole. Not for shipment-level
-     * data, where a 6-digit item and a 10-digit item are different goods.
+     * that refines no 6-digit line of the file, and the reverse, is fine. Only for sources of
+     * statistics ({@code levels = one}: Comext, China customs), not shipment-level data, where
+     * a 6-digit item and a 10-digit item are different goods. A file read in splits is checked
+     * within each split (Comext's layouts, which have totals, are always read whole).
      */
     private void checkLevels(Object[] row) {
-      if (mapping.totals.isEmpty() || !Boolean.TRUE.equals(row[Ingested.IS_COUNTABLE])) {
+      if (!mapping.oneLevel || !Boolean.TRUE.equals(row[Ingested.IS_COUNTABLE])) {
         return;
       }
       String code = (String) row[Ingested.HS_CODE];

@@ -28,6 +28,7 @@ import java.util.TreeSet;
  * key         = period, code, partner_code     what identifies a record (fields or columns)
  * field.hs_code = hs_code(code)                each canonical field as an expression
  * totals.procedure = T | Total                 values of a column that mark total rows
+ * levels      = one                           statistics at one product level per file
  * measure.indicators = VALUE_IN_EUROS          the measure the value column must hold
  * measure.indicators.required_with = OBS_VALUE  value headers that need that column
  * </pre>
@@ -35,6 +36,11 @@ import java.util.TreeSet;
  * A {@code totals.<column>} line says that rows with those values are the totals of the rows
  * with other values (Eurostat's statistical procedure {@code T} of procedures 1, 2, 3, 9). A
  * file holding both kinds would count the same trade twice: it is refused, naming the column.
+ *
+ * <p>{@code levels = one} says that the source's files are statistics: a 6-digit code and the
+ * longer codes under it (HS6 854231 and CN8 85423190) are the same trade at two levels, and a
+ * file holding both would count it twice: it is refused, naming the code. Without it (the
+ * default, {@code any}) codes of any length count, as shipment-level items do.
  *
  * <p>A {@code measure.<column>} line is for long layouts, where one generic column holds every
  * measure, one row each, and another column says which (Eurostat's SDMX-CSV: {@code OBS_VALUE}
@@ -75,6 +81,8 @@ public final class SourceMapping implements Serializable {
   final Map<String, Set<String>> totals;
   /** Per column, the measure rows must hold there and the headers that need the column. */
   final Map<String, Measure> measures;
+  /** Whether a file's codes are one product level of statistics ({@code levels = one}). */
+  final boolean oneLevel;
 
   /**
    * What a {@code measure.<column>} line asks of a column: one of {@code values} (any case),
@@ -90,7 +98,7 @@ public final class SourceMapping implements Serializable {
   private SourceMapping(String source, String description, String encoding, char delimiter,
       Map<String, List<String>> columns, List<String> required, Map<String, String> options,
       List<String> key, Map<String, Expr> fields, Map<String, Set<String>> totals,
-      Map<String, Measure> measures) {
+      Map<String, Measure> measures, boolean oneLevel) {
     this.source = source;
     this.description = description;
     this.encoding = encoding;
@@ -102,6 +110,7 @@ public final class SourceMapping implements Serializable {
     this.fields = fields;
     this.totals = totals;
     this.measures = measures;
+    this.oneLevel = oneLevel;
   }
 
   /**
@@ -177,8 +186,8 @@ public final class SourceMapping implements Serializable {
           throw new IllegalArgumentException("Invalid mapping " + where + ": field." + field
               + ": " + e.getMessage());
         }
-      } else if (!Set.of("source", "description", "encoding", "delimiter", "required", "key")
-          .contains(name)) {
+      } else if (!Set.of("source", "description", "encoding", "delimiter", "required", "key",
+          "levels").contains(name)) {
         throw new IllegalArgumentException("Invalid mapping " + where + ": unknown key " + name);
       }
     }
@@ -187,6 +196,11 @@ public final class SourceMapping implements Serializable {
         throw new IllegalArgumentException("Invalid mapping " + where + ": field." + f
             + " is missing; every record needs it");
       }
+    }
+    String levels = p.getProperty("levels", "any").trim();
+    if (!levels.equals("one") && !levels.equals("any")) {
+      throw new IllegalArgumentException("Invalid mapping " + where + ": levels '" + levels
+          + "' must be one (statistics, one product level per file) or any");
     }
     List<String> required = list(p.getProperty("required", ""));
     List<String> key = list(p.getProperty("key", ""));
@@ -255,7 +269,7 @@ public final class SourceMapping implements Serializable {
         p.getProperty("encoding", "UTF-8").trim(), delimiter.charAt(0),
         Collections.unmodifiableMap(columns), required, Collections.unmodifiableMap(options),
         key, Collections.unmodifiableMap(fields), Collections.unmodifiableMap(totals),
-        Collections.unmodifiableMap(measures));
+        Collections.unmodifiableMap(measures), levels.equals("one"));
   }
 
   /** The non-blank parts of {@code a | b | c}, trimmed. */

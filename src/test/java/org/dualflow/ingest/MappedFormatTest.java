@@ -462,6 +462,29 @@ class MappedFormatTest {
   }
 
   @Test
+  void statisticsWithASixDigitCodeAndTheCodesUnderItAreRefusedOtherMappingsCountEveryCode()
+      throws IOException {
+    // China customs: 854231 is its 8-digit lines 85423100 and 85423190 (levels = one).
+    Path gacc = write("gacc-levels.csv", (GACC_MONTHLY
+        + "202403,854231,处理器及控制器,344,俄罗斯联邦,10,千克,,,1000\n"
+        + "202403,85423100,处理器及控制器,344,俄罗斯联邦,6,千克,,,600\n"
+        + "202403,85423190,处理器及控制器,344,俄罗斯联邦,4,千克,,,400\n")
+        .getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> read(gacc, format("gacc", Map.of())))
+        .isInstanceOf(InputFileException.class)
+        .hasMessageEndingWith("gacc-levels.csv: it has the 6-digit code 854231 and longer codes "
+            + "under it (lines 2 and 3); adding both would count the same trade twice: export "
+            + "one level of product codes (CN8 or HS6), not both");
+    // A mapping without levels = one (shipment-level items, say) counts both codes.
+    MappedFormat any = new MappedFormat(SourceMapping.parse(new StringReader(LONG_MAPPING),
+        "long"), Map.of(), REF.countries(), REF.fx());
+    Path items = write("items.csv", "month,code,value_usd\n2024-03,854231,100\n"
+        .concat("2024-03,8542310000,7\n").getBytes(StandardCharsets.UTF_8));
+    assertThat(records(read(items, any))).extracting(r -> r.<Boolean>getAs("is_countable"))
+        .containsExactly(true, true);
+  }
+
+  @Test
   void mappingMistakesAreNamed() {
     assertThatThrownBy(() -> SourceMapping.parse(new StringReader(LONG_MAPPING
         .replace("measure.kind = VALUE", "measure.knd = VALUE")), "x.properties"))
@@ -485,6 +508,10 @@ class MappedFormatTest {
     assertThatThrownBy(() -> SourceMapping.parse(new StringReader("source = x\n"
         + "field.period = first(nope(a))\n"), "x.properties"))
         .hasMessageContaining("unknown converter nope()");
+    assertThatThrownBy(() -> SourceMapping.parse(new StringReader(LONG_MAPPING
+        + "levels = two\n"), "x.properties"))
+        .hasMessage("Invalid mapping x.properties: levels 'two' must be one (statistics, one "
+            + "product level per file) or any");
   }
 
   private static byte[] gzip(String text) throws IOException {
