@@ -109,12 +109,17 @@ class LauncherIT {
     }
   }
 
-  @Test
-  void aJobStopsWhenItsLauncherIsKilledOutright() throws Exception {
+  /** job.properties reading a.csv (EndToEndIT's file A) into wh, without the quality gate. */
+  private void writeJobOfA() throws Exception {
     Files.writeString(dir.resolve("a.csv"),
         EndToEndIT.HEADER + "\n" + String.join("\n", EndToEndIT.A) + "\n");
     Files.writeString(dir.resolve("job.properties"), "input.comtrade=a.csv\nwarehouse=wh\n"
         + EndToEndIT.NO_GATE);
+  }
+
+  @Test
+  void aJobStopsWhenItsLauncherIsKilledOutright() throws Exception {
+    writeJobOfA();
     Path out = dir.resolve("out.txt");
     Path err = dir.resolve("err.txt");
     Process launcher = Launcher.start(dir, out, err, "run", "job.properties");
@@ -143,10 +148,7 @@ class LauncherIT {
 
   @Test
   void aJobRunsWithJsonLogsAndItsTablesAnswerSql() throws Exception {
-    Files.writeString(dir.resolve("a.csv"),
-        EndToEndIT.HEADER + "\n" + String.join("\n", EndToEndIT.A) + "\n");
-    Files.writeString(dir.resolve("job.properties"), "input.comtrade=a.csv\nwarehouse=wh\n"
-        + EndToEndIT.NO_GATE);
+    writeJobOfA();
     Launcher.Result run = Launcher.run(dir, "run", "job.properties", "--log-format", "json");
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     Matcher id = Pattern.compile("dualflow run (\\S+) succeeded").matcher(run.stdout());
