@@ -542,7 +542,7 @@ public final class MappedFormat implements SourceFormat {
         throw new InputFileException("Cannot read " + file + ": it has the 6-digit code " + head
             + " and longer codes under it (lines " + Math.min(line, other) + " and "
             + Math.max(line, other) + "); adding both would count the same trade twice: "
-            + "export one level of product codes (CN8 or HS6), not both");
+            + "export the codes of one length (6 or 8 digits), not both");
       }
     }
 

@@ -207,7 +207,7 @@ class ComextLayoutsTest {
         .isInstanceOf(InputFileException.class)
         .hasMessageEndingWith("relational-view-hs6-and-cn8.csv: it has the 6-digit code 854231 "
             + "and longer codes under it (lines 2 and 3); adding both would count the same "
-            + "trade twice: export one level of product codes (CN8 or HS6), not both");
+            + "trade twice: export the codes of one length (6 or 8 digits), not both");
   }
 
   @Test

@@ -474,7 +474,7 @@ class MappedFormatTest {
         .isInstanceOf(InputFileException.class)
         .hasMessageEndingWith("gacc-levels.csv: it has the 6-digit code 854231 and longer codes "
             + "under it (lines 2 and 3); adding both would count the same trade twice: export "
-            + "one level of product codes (CN8 or HS6), not both");
+            + "the codes of one length (6 or 8 digits), not both");
     // A mapping without levels = one (shipment-level items, say) counts both codes.
     MappedFormat any = new MappedFormat(SourceMapping.parse(new StringReader(LONG_MAPPING),
         "long"), Map.of(), REF.countries(), REF.fx());
