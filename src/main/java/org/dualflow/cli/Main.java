@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.SparkSession;
@@ -291,13 +293,9 @@ public final class Main {
    * a failed Spark task, named in the message (the task's error reaches the driver as text).
    */
   static boolean outOfMemory(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof OutOfMemoryError || String.valueOf(t.getMessage())
-          .contains("java.lang.OutOfMemoryError")) {
-        return true;
-      }
-    }
-    return false;
+    return findCause(e, OutOfMemoryError.class) != null
+        || Stream.iterate(e, Objects::nonNull, Throwable::getCause)
+            .anyMatch(t -> String.valueOf(t.getMessage()).contains("java.lang.OutOfMemoryError"));
   }
 
   static <T extends Throwable> T findCause(Throwable e, Class<T> type) {

@@ -13,9 +13,12 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.dualflow.classify.MatchRow;
 import org.dualflow.classify.MatchTable;
 import org.dualflow.generate.ComtradeGenerator;
@@ -241,10 +244,9 @@ public final class Benchmark {
     });
     reader.start();
     // Per process: the launcher runs the job's JVM as its child.
-    java.util.Map<Long, Long> peaks = new java.util.HashMap<>();
+    Map<Long, Long> peaks = new HashMap<>();
     while (p.isAlive()) {
-      java.util.stream.Stream.concat(java.util.stream.Stream.of(p.toHandle()),
-              p.toHandle().descendants())
+      Stream.concat(Stream.of(p.toHandle()), p.toHandle().descendants())
           .forEach(h -> peaks.merge(h.pid(), vmHwm(Path.of("/proc", String.valueOf(h.pid()),
               "status")), Math::max));
       p.waitFor(50, TimeUnit.MILLISECONDS);
